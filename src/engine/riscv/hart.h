@@ -1,0 +1,102 @@
+// Hart: one RV64GC hardware thread (M/S/U, Sv39/Sv48, F/D), run by the interpreter.
+// This is the public face the board and the SBI see; the implementation may grow private
+// members and split into files (decode, interpreter, csr, trap, mmu, tlb, block cache).
+#pragma once
+
+#include <atomic>
+#include <cstdint>
+#include <optional>
+
+#include "engine/vcpu.h"
+
+namespace xenith {
+class GuestMemory;
+class Bus;
+}
+
+namespace xenith::riscv {
+
+enum class Priv : uint8_t {
+    U = 0,
+    S = 1,
+    M = 3,
+};
+
+// Interrupt bits of mip/mie.
+namespace irq {
+inline constexpr uint64_t SSIP = 1u << 1;
+inline constexpr uint64_t MSIP = 1u << 3;
+inline constexpr uint64_t STIP = 1u << 5;
+inline constexpr uint64_t MTIP = 1u << 7;
+inline constexpr uint64_t SEIP = 1u << 9;
+inline constexpr uint64_t MEIP = 1u << 11;
+} // namespace irq
+
+class Hart;
+
+// The hypervisor side of SBI: in a PV domain every ecall from S-mode lands here instead of
+// trapping to M-mode. Called on the hart's own thread.
+class SbiHandler {
+public:
+    virtual ~SbiHandler() = default;
+    // Reads a7 (EID), a6 (FID), a0..a5 through hart.reg(); writes a0 (error) and a1 (value).
+    // The hart then continues after the ecall, unless an exit is returned (SRST, HSM stop).
+    virtual std::optional<VcpuExit> handle_ecall(Hart& hart) = 0;
+};
+
+struct HartConfig {
+    unsigned hart_id { 0 };
+    GuestMemory* memory { nullptr }; // RAM; not owned
+    Bus* bus { nullptr };            // MMIO; not owned
+    // Non-null: a PV domain. The hart has no M-mode software: reset() puts it in S-mode with
+    // every exception but ecall-from-S and every S interrupt delegated, mcounteren and
+    // menvcfg.STCE set, and S-mode ecalls go to this handler.
+    // Null: firmware mode; the hart resets into M-mode and ecalls trap as the spec says.
+    SbiHandler* sbi { nullptr };
+};
+
+class Hart final : public Vcpu {
+public:
+    explicit Hart(HartConfig const& config);
+    ~Hart() override;
+
+    // --- Vcpu seam
+    VcpuExit run() override;
+    void request_exit() override;
+    std::vector<uint8_t> save_state() const override;
+    Status load_state(std::span<uint8_t const> state) override;
+
+    // --- Boot. Only while not running (or from this hart's own thread, e.g. HSM start).
+    // Resets architectural state and starts at `pc` in the mode HartConfig implies
+    // (S for PV, M for firmware), with satp = 0.
+    void reset(uint64_t pc);
+    unsigned hart_id() const;
+    uint64_t pc() const;
+    // Integer registers x0..x31 (x0 reads 0; writes to it are ignored).
+    uint64_t reg(unsigned index) const;
+    void set_reg(unsigned index, uint64_t value);
+    Priv priv() const;
+    uint64_t instret() const;
+
+    // --- Interrupt inputs. Any thread. Each wakes the hart if it is blocked in WFI.
+    // Sets or clears externally driven mip bits (MEIP/SEIP from the PLIC, MSIP/SSIP from the
+    // ACLINT or an SBI IPI).
+    void set_interrupt_pending(uint64_t mip_bits, bool level);
+    // The ACLINT's mtimecmp for this hart: MTIP is pending while mtime >= mtimecmp.
+    void set_mtimecmp(uint64_t value);
+    uint64_t mtimecmp() const;
+    // The Sstc stimecmp (also what SBI set_timer programs in a PV domain): STIP is pending
+    // while time >= stimecmp.
+    void set_stimecmp(uint64_t value);
+
+    // --- Remote fences (SBI RFENCE, IPIs). Any thread. The hart flushes its TLB (and its
+    // decoded-block cache for the fence.i form) before it runs its next block.
+    void request_tlb_flush();
+    void request_fence_i();
+
+private:
+    struct State;
+    State* m_state;
+};
+
+} // namespace xenith::riscv
