@@ -87,7 +87,8 @@ bb_src=$srcdir/busybox-${bb_ver#*:}
 if [ ! -f "$bb_src/.xenith-version" ]; then
   log "fetching busybox source $bb_ver (apt-get source)"
   tmp=$(mktemp -d "$srcdir/.fetch.XXXXXX")
-  (cd "$tmp" && apt-get source -qq "busybox=$bb_ver" >&2) || { rm -rf "$tmp"; die "apt-get source busybox=$bb_ver failed"; }
+  (cd "$tmp" && apt-get source -qq busybox >&2) || { rm -rf "$tmp"; die "apt-get source busybox failed"; }
+  [ -f "$tmp/busybox_$bb_ver.dsc" ] || { rm -rf "$tmp"; die "apt-get source fetched another version than $bb_ver"; }
   d=$(find "$tmp" -mindepth 1 -maxdepth 1 -type d -name 'busybox-*' | head -1)
   [ -n "$d" ] || { rm -rf "$tmp"; die "apt-get source produced no busybox-* directory"; }
   echo "$bb_ver" > "$d/.xenith-version"

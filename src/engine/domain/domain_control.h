@@ -1,0 +1,57 @@
+// DomainControl: what a toolstack may ask of a running domain. The machine implements it;
+// the control channel (a UNIX socket xend talks to) calls it from the I/O thread.
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "base/error.h"
+
+namespace xenith {
+
+enum class DomainRunState {
+    Running,
+    Blocked, // every online vCPU is waiting for an interrupt
+    Paused,
+    ShuttingDown,
+    Crashed,
+};
+
+struct VcpuInfo {
+    unsigned id { 0 };
+    bool online { false };
+    bool running { false };      // executing guest code right now (not blocked in WFI)
+    double cpu_seconds { 0 };    // host CPU time of its thread
+    int host_cpu { -1 };         // where its thread last ran
+    std::vector<int> affinity;   // host CPUs it may run on; empty = any
+};
+
+struct DomainStatus {
+    DomainRunState state { DomainRunState::Running };
+    uint64_t memory_mib { 0 };         // current target
+    uint64_t max_memory_mib { 0 };
+    double cpu_seconds { 0 };          // all vCPUs
+    double uptime_seconds { 0 };
+    std::vector<VcpuInfo> vcpus;
+};
+
+class DomainControl {
+public:
+    virtual ~DomainControl() = default;
+
+    virtual DomainStatus status() const = 0;
+    // Graceful requests the guest may act on (power key, reboot key).
+    virtual Status request_shutdown() = 0;
+    virtual Status request_reboot() = 0;
+    // Immediate.
+    virtual Status destroy() = 0;
+    virtual Status pause() = 0;
+    virtual Status unpause() = 0;
+    virtual Status set_memory_target(uint64_t mib) = 0;
+    virtual Status set_online_vcpus(unsigned count) = 0;
+    virtual Status pin_vcpu(unsigned vcpu, std::vector<int> const& host_cpus) = 0;
+    virtual Status sysrq(char key) = 0;
+};
+
+} // namespace xenith
