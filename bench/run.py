@@ -1,0 +1,194 @@
+#!/usr/bin/env python3
+"""Xenith against QEMU, side by side in one run.
+
+Each round runs every engine once per scenario, alternating engines so that both see the same
+host noise; figures are reported as medians and as xenith/qemu ratios (lower is better for
+times). Writes a JSON file and prints a table.
+
+  bench/run.py [--rounds 3] [--scenarios boot,cpu,idle] [--out bench-results.json]
+"""
+import argparse
+import json
+import os
+import re
+import signal
+import statistics
+import subprocess
+import sys
+import time
+
+ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+MARKER = re.compile(rb"xenith-guest: ready uptime=([0-9.]+)")
+BENCH_LINE = re.compile(rb"bench (\S+) ([0-9.]+)")
+
+
+def guest_dir():
+    d = os.environ.get("XENITH_GUEST_DIR")
+    if d:
+        return d
+    return subprocess.run([os.path.join(ROOT, "tools/guest/build.sh"), "--print-dir"],
+                          check=True, stdout=subprocess.PIPE, text=True).stdout.strip()
+
+
+def engine_command(engine, guest, append, memory=256, vcpus=1):
+    kernel = os.path.join(guest, "Image")
+    initrd = os.path.join(guest, "initramfs.cpio.gz")
+    if engine == "qemu":
+        return ["qemu-system-riscv64", "-M", "virt", "-m", str(memory), "-smp", str(vcpus),
+                "-nographic", "-no-reboot", "-kernel", kernel, "-initrd", initrd,
+                "-append", append]
+    vm = os.environ.get("XENITH_VM_BINARY", os.path.join(ROOT, "build/src/xenith-vm"))
+    return [vm, "--kernel", kernel, "--initrd", initrd, "--memory", str(memory),
+            "--vcpus", str(vcpus), "--append", append]
+
+
+def run_guest(engine, guest, test, timeout, vcpus=1):
+    """Boots with xenith.test=TEST; returns (seconds to marker, output, wall seconds, rss_kib)."""
+    append = f"console=ttyS0 panic=-1 xenith.test={test}"
+    cmd = engine_command(engine, guest, append, vcpus=vcpus)
+    start = time.monotonic()
+    proc = subprocess.Popen(cmd, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE,
+                            stderr=subprocess.STDOUT)
+    out = b""
+    marker_at = None
+    deadline = start + timeout
+    os.set_blocking(proc.stdout.fileno(), False)
+    peak_rss = 0
+    while True:
+        chunk = None
+        try:
+            chunk = proc.stdout.read()
+        except BlockingIOError:
+            pass
+        if chunk:
+            out += chunk
+            if marker_at is None and MARKER.search(out):
+                marker_at = time.monotonic() - start
+        peak_rss = max(peak_rss, rss_kib(proc.pid))
+        if proc.poll() is not None:
+            rest = proc.stdout.read() or b""
+            out += rest
+            if marker_at is None and MARKER.search(out):
+                marker_at = time.monotonic() - start
+            break
+        if time.monotonic() > deadline:
+            proc.send_signal(signal.SIGKILL)
+            proc.wait()
+            raise RuntimeError(f"{engine}: {test} timed out after {timeout}s; last output:\n"
+                               + out[-2000:].decode(errors="replace"))
+        time.sleep(0.005)
+    wall = time.monotonic() - start
+    return marker_at, out, wall, peak_rss
+
+
+def rss_kib(pid):
+    try:
+        with open(f"/proc/{pid}/status") as f:
+            for line in f:
+                if line.startswith("VmRSS:"):
+                    return int(line.split()[1])
+    except OSError:
+        pass
+    return 0
+
+
+def scenario_boot(engine, guest):
+    marker, out, wall, rss = run_guest(engine, guest, "poweroff", timeout=300)
+    if marker is None:
+        raise RuntimeError(f"{engine}: no boot marker; output:\n" + out[-2000:].decode(errors="replace"))
+    return {"boot_to_marker_s": marker, "boot_to_exit_s": wall, "peak_rss_mib": rss / 1024}
+
+
+def scenario_cpu(engine, guest):
+    _, out, wall, rss = run_guest(engine, guest, "bench", timeout=1800)
+    figures = {f"cpu_{m.group(1).decode()}_s": float(m.group(2)) for m in BENCH_LINE.finditer(out)}
+    if not figures:
+        raise RuntimeError(f"{engine}: bench printed no results:\n" + out[-2000:].decode(errors="replace"))
+    figures["cpu_total_s"] = sum(figures.values())
+    figures["cpu_peak_rss_mib"] = rss / 1024
+    return figures
+
+
+def scenario_idle(engine, guest):
+    """Host CPU% of an idle booted guest over 5 seconds."""
+    append = "console=ttyS0 panic=-1"
+    cmd = engine_command(engine, guest, append, memory=64)
+    proc = subprocess.Popen(cmd, stdin=subprocess.PIPE, stdout=subprocess.PIPE,
+                            stderr=subprocess.STDOUT)
+    os.set_blocking(proc.stdout.fileno(), False)
+    out = b""
+    deadline = time.monotonic() + 300
+    while not MARKER.search(out):
+        if time.monotonic() > deadline or proc.poll() is not None:
+            proc.kill()
+            raise RuntimeError(f"{engine}: idle guest did not boot")
+        try:
+            out += proc.stdout.read() or b""
+        except BlockingIOError:
+            pass
+        time.sleep(0.05)
+    time.sleep(2)  # let the boot settle
+    before = cpu_seconds(proc.pid)
+    time.sleep(5)
+    after = cpu_seconds(proc.pid)
+    rss = rss_kib(proc.pid)
+    proc.kill()
+    proc.wait()
+    return {"idle_cpu_percent": (after - before) / 5 * 100, "idle_rss_mib": rss / 1024}
+
+
+def cpu_seconds(pid):
+    with open(f"/proc/{pid}/stat") as f:
+        fields = f.read().rsplit(")", 1)[1].split()
+    ticks = os.sysconf("SC_CLK_TCK")
+    return (int(fields[11]) + int(fields[12])) / ticks
+
+
+SCENARIOS = {"boot": scenario_boot, "cpu": scenario_cpu, "idle": scenario_idle}
+
+
+def main():
+    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument("--rounds", type=int, default=3)
+    ap.add_argument("--scenarios", default="boot,cpu,idle")
+    ap.add_argument("--engines", default="xenith,qemu")
+    ap.add_argument("--out", default=os.path.join(ROOT, "build/bench-results.json"))
+    args = ap.parse_args()
+
+    guest = guest_dir()
+    engines = args.engines.split(",")
+    samples = {e: {} for e in engines}
+    for rnd in range(args.rounds):
+        for name in args.scenarios.split(","):
+            order = engines if rnd % 2 == 0 else list(reversed(engines))
+            for engine in order:
+                print(f"round {rnd + 1}/{args.rounds}: {name} on {engine}", file=sys.stderr, flush=True)
+                try:
+                    figures = SCENARIOS[name](engine, guest)
+                except RuntimeError as e:
+                    print(f"  failed: {e}", file=sys.stderr)
+                    continue
+                for k, v in figures.items():
+                    samples[engine].setdefault(k, []).append(v)
+
+    result = {"host": os.uname().nodename, "cpus": os.cpu_count(), "rounds": args.rounds,
+              "time": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()), "figures": {}}
+    keys = sorted({k for e in engines for k in samples[e]})
+    print(f"\n{'figure':28} " + " ".join(f"{e:>12}" for e in engines) + "   ratio (xenith/qemu)")
+    for k in keys:
+        medians = {e: statistics.median(samples[e][k]) if samples[e].get(k) else None for e in engines}
+        ratio = None
+        if medians.get("xenith") is not None and medians.get("qemu"):
+            ratio = medians["xenith"] / medians["qemu"]
+        result["figures"][k] = {"median": medians, "samples": {e: samples[e].get(k, []) for e in engines},
+                                "ratio": ratio}
+        cells = " ".join(f"{medians[e]:12.3f}" if medians[e] is not None else f"{'-':>12}" for e in engines)
+        print(f"{k:28} {cells}   {ratio:.2f}" if ratio is not None else f"{k:28} {cells}   -")
+    os.makedirs(os.path.dirname(args.out), exist_ok=True)
+    with open(args.out, "w") as f:
+        json.dump(result, f, indent=2)
+    print(f"\nwrote {args.out}", file=sys.stderr)
+
+
+if __name__ == "__main__":
+    main()
