@@ -16,6 +16,7 @@ namespace xenith {
 // without a lookup. CPU n's local interrupt controller is cpu_intc_base + n.
 namespace phandle {
 inline constexpr uint32_t plic = 1;
+inline constexpr uint32_t test_finisher = 2; // the syscon that poweroff/reboot nodes point at
 inline constexpr uint32_t cpu_intc_base = 16;
 } // namespace phandle
 
