@@ -230,8 +230,8 @@
 .endm
 
 // Fail unless the last M-mode trap had this cause.
-#define CHECK_TRAP_CAUSE(val) TRAP_CAUSE t6; CHECK(t6, val)
-#define CHECK_STRAP_CAUSE(val) STRAP_CAUSE t6; CHECK(t6, val)
+#define CHECK_TRAP_CAUSE(val) TRAP_CAUSE gp; CHECK(gp, val)
+#define CHECK_STRAP_CAUSE(val) STRAP_CAUSE gp; CHECK(gp, val)
 
 #define TEST_PASS j test_pass
 
