@@ -1,0 +1,204 @@
+// ControlChannel: line-framed JSON requests mapped onto DomainControl calls.
+#include "engine/domain/control_channel.h"
+
+#include <cstring>
+#include <sys/epoll.h>
+#include <sys/socket.h>
+#include <sys/stat.h>
+#include <sys/un.h>
+#include <unistd.h>
+
+#include "base/log.h"
+#include "engine/domain/control_protocol.h"
+
+namespace xenith {
+
+namespace {
+
+Result<UniqueFd> listen_unix(std::string const& path)
+{
+    sockaddr_un addr {};
+    addr.sun_family = AF_UNIX;
+    if (path.empty() || path.size() >= sizeof(addr.sun_path))
+        return fail("control socket '{}': path must be 1..{} bytes", path, sizeof(addr.sun_path) - 1);
+    std::memcpy(addr.sun_path, path.c_str(), path.size() + 1);
+    UniqueFd fd(::socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC | SOCK_NONBLOCK, 0));
+    if (!fd)
+        return fail_errno("control socket: socket()");
+    ::unlink(path.c_str());
+    if (::bind(fd.get(), reinterpret_cast<sockaddr*>(&addr), sizeof(addr)) != 0)
+        return fail_errno(fmt::format("control socket {}: bind", path));
+    if (::chmod(path.c_str(), 0600) != 0)
+        return fail_errno(fmt::format("control socket {}: chmod 0600", path));
+    if (::listen(fd.get(), 8) != 0)
+        return fail_errno(fmt::format("control socket {}: listen", path));
+    return fd;
+}
+
+nlohmann::json from_status(Status const& status)
+{
+    if (!status)
+        return control::error_reply(status.error().message());
+    return control::ok_reply();
+}
+
+} // namespace
+
+Result<std::unique_ptr<ControlChannel>> ControlChannel::create(EventLoop& loop, DomainControl& control, ControlChannelOptions options)
+{
+    auto listener = XENITH_TRY(listen_unix(options.socket_path));
+    int listen_fd = listener.get();
+    std::unique_ptr<ControlChannel> channel(new ControlChannel(loop, control, std::move(options), std::move(listener)));
+    ControlChannel* self = channel.get();
+    XENITH_TRY(loop.add(listen_fd, EPOLLIN, [self](uint32_t) { self->on_accept(); }));
+    return channel;
+}
+
+ControlChannel::ControlChannel(EventLoop& loop, DomainControl& control, ControlChannelOptions options, UniqueFd listener)
+    : m_loop(loop)
+    , m_control(control)
+    , m_options(std::move(options))
+    , m_listener(std::move(listener))
+{
+}
+
+ControlChannel::~ControlChannel()
+{
+    m_loop.remove(m_listener.get());
+    for (auto& [fd, connection] : m_connections)
+        m_loop.remove(fd);
+    ::unlink(m_options.socket_path.c_str());
+}
+
+void ControlChannel::on_accept()
+{
+    for (;;) {
+        UniqueFd fd(::accept4(m_listener.get(), nullptr, nullptr, SOCK_CLOEXEC | SOCK_NONBLOCK));
+        if (!fd)
+            return;
+        int raw = fd.get();
+        m_connections[raw] = Connection { std::move(fd), {} };
+        if (auto status = m_loop.add(raw, EPOLLIN | EPOLLRDHUP, [this, raw](uint32_t) { on_readable(raw); }); !status) {
+            log::warn("control {}: {}", m_options.socket_path, status.error().message());
+            m_connections.erase(raw);
+        }
+    }
+}
+
+void ControlChannel::on_readable(int fd)
+{
+    auto it = m_connections.find(fd);
+    if (it == m_connections.end())
+        return;
+    Connection& connection = it->second;
+    char buffer[4096];
+    ssize_t n = ::recv(fd, buffer, sizeof(buffer), MSG_DONTWAIT);
+    if (n < 0 && (errno == EAGAIN || errno == EINTR))
+        return;
+    if (n <= 0) {
+        close_connection(fd);
+        return;
+    }
+    connection.input.append(buffer, size_t(n));
+    size_t newline;
+    while ((newline = connection.input.find('\n')) != std::string::npos) {
+        std::string line = connection.input.substr(0, newline);
+        connection.input.erase(0, newline + 1);
+        std::string reply = handle_line(line) + "\n";
+        // Replies are small; a peer that does not read them is dropped rather than buffered.
+        size_t done = 0;
+        while (done < reply.size()) {
+            ssize_t w = ::send(fd, reply.data() + done, reply.size() - done, MSG_NOSIGNAL);
+            if (w < 0 && errno == EINTR)
+                continue;
+            if (w <= 0) {
+                close_connection(fd);
+                return;
+            }
+            done += size_t(w);
+        }
+    }
+    if (connection.input.size() > kMaxLine) {
+        log::warn("control {}: request longer than {} bytes; closing the connection", m_options.socket_path, kMaxLine);
+        close_connection(fd);
+    }
+}
+
+void ControlChannel::close_connection(int fd)
+{
+    m_loop.remove(fd);
+    m_connections.erase(fd);
+}
+
+std::string ControlChannel::handle_line(std::string_view line)
+{
+    auto request = nlohmann::json::parse(line, nullptr, false);
+    if (request.is_discarded() || !request.is_object())
+        return control::error_reply("control request is not a JSON object").dump();
+    if (request.value("version", -1) != control::kVersion)
+        return control::error_reply(fmt::format("control protocol version {} is not supported (this xenith-vm speaks {})",
+                                        request.contains("version") ? request["version"].dump() : "missing", control::kVersion))
+            .dump();
+    auto const op = request.value("op", std::string());
+
+    nlohmann::json reply;
+    if (op == control::kOpStatus) {
+        auto result = control::status_to_json(m_control.status());
+        result["pid"] = ::getpid();
+        result["name"] = m_options.domain_name;
+        reply = control::ok_reply(result);
+    } else if (op == control::kOpIdentify) {
+        reply = control::ok_reply({ { "name", m_options.domain_name }, { "pid", ::getpid() }, { "console", m_options.console_path } });
+    } else if (op == control::kOpShutdown) {
+        reply = from_status(m_control.request_shutdown());
+    } else if (op == control::kOpReboot) {
+        reply = from_status(m_control.request_reboot());
+    } else if (op == control::kOpDestroy) {
+        reply = from_status(m_control.destroy());
+    } else if (op == control::kOpPause) {
+        reply = from_status(m_control.pause());
+    } else if (op == control::kOpUnpause) {
+        reply = from_status(m_control.unpause());
+    } else if (op == control::kOpMemSet) {
+        auto mib = request.find("mib");
+        if (mib == request.end() || !mib->is_number_unsigned() || mib->get<uint64_t>() == 0)
+            reply = control::error_reply("mem-set: \"mib\" must be a positive integer");
+        else
+            reply = from_status(m_control.set_memory_target(mib->get<uint64_t>()));
+    } else if (op == control::kOpVcpuSet) {
+        auto count = request.find("count");
+        if (count == request.end() || !count->is_number_unsigned() || count->get<uint64_t>() == 0 || count->get<uint64_t>() > 1024)
+            reply = control::error_reply("vcpu-set: \"count\" must be an integer from 1 to 1024");
+        else
+            reply = from_status(m_control.set_online_vcpus(count->get<unsigned>()));
+    } else if (op == control::kOpVcpuPin) {
+        auto vcpu = request.find("vcpu");
+        auto cpus = request.find("cpus");
+        std::vector<int> host_cpus;
+        bool valid = vcpu != request.end() && vcpu->is_number_unsigned() && cpus != request.end() && cpus->is_array();
+        if (valid) {
+            for (auto const& cpu : *cpus) {
+                if (!cpu.is_number_integer() || cpu.get<int64_t>() < 0 || cpu.get<int64_t>() > 65535) {
+                    valid = false;
+                    break;
+                }
+                host_cpus.push_back(cpu.get<int>());
+            }
+        }
+        if (!valid)
+            reply = control::error_reply("vcpu-pin: expected {\"vcpu\":N,\"cpus\":[host cpu numbers]}");
+        else
+            reply = from_status(m_control.pin_vcpu(vcpu->get<unsigned>(), host_cpus));
+    } else if (op == control::kOpSysrq) {
+        auto key = request.value("key", std::string());
+        if (key.size() != 1)
+            reply = control::error_reply("sysrq: \"key\" must be one character");
+        else
+            reply = from_status(m_control.sysrq(key[0]));
+    } else {
+        reply = control::error_reply(fmt::format("unknown control operation '{}'", op));
+    }
+    return reply.dump();
+}
+
+} // namespace xenith
