@@ -425,8 +425,9 @@ s_trap:
   csrrw sp, sscratch, sp
   sret
 s_trap_unexpected:
-  // Report through M-mode: S cannot reach the finisher when paging hides it.
-  ecall
+  // Report through M-mode (S cannot reach the finisher when paging hides it); ebreak,
+  // because tests delegate ecalls.
+  ebreak
 
   .data
   .balign 64
@@ -453,4 +454,12 @@ s_trap_stack_top:
   csrw stvec, t6
   la t6, s_trap_stack_top
   csrw sscratch, t6
+.endm
+
+// Run code at `label` in `mode`; the first trap into M-mode comes back here, in M-mode, with
+// the trap recorded. Use: RUN_AS PRV_U, some_code ... then CHECK_TRAP_CAUSE(...).
+.macro RUN_AS mode, label
+  EXPECT_TRAP 7777f
+  GOTO_MODE \mode, \label
+7777:
 .endm
