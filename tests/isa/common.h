@@ -352,10 +352,13 @@ m_trap:
   beqz t1, m_trap_unexpected
   li t2, RESUME_SKIP
   beq t1, t2, 1f
-  // Resume in M-mode at the armed label.
+  // Resume in M-mode at the armed label, with interrupts off (MPIE = 0) so that a
+  // still-pending interrupt does not fire again before the test looks at it.
   csrw mepc, t1
   li t1, MSTATUS_MPP
   csrs mstatus, t1
+  li t1, MSTATUS_MPIE
+  csrc mstatus, t1
   j 3f
 1: // Step over the instruction (its first halfword is read physically).
   csrr t1, mepc
@@ -410,6 +413,8 @@ s_trap:
   csrw sepc, t1
   li t1, MSTATUS_SPP
   csrs sstatus, t1
+  li t1, MSTATUS_SPIE
+  csrc sstatus, t1
   j 3f
 1: csrr t1, sepc
   lhu t2, 0(t1)
