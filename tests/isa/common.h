@@ -431,7 +431,11 @@ s_trap:
   sret
 s_trap_unexpected:
   // Report through M-mode (S cannot reach the finisher when paging hides it); ebreak,
-  // because tests delegate ecalls.
+  // because tests delegate ecalls. The stack is switched back first: M may resume the test.
+  ld t0, 0(sp)
+  ld t1, 8(sp)
+  ld t2, 16(sp)
+  csrrw sp, sscratch, sp
   ebreak
 
   .data
