@@ -472,3 +472,40 @@ s_trap_stack_top:
   GOTO_MODE \mode, \label
 7777:
 .endm
+
+// Page-table helpers (M-mode, physical addresses). table: label of a 4 KiB table;
+// pa: register holding the target physical address. Clobber t0-t2.
+.macro SET_PTE table, index, pa, flags
+  srli t0, \pa, 12
+  slli t0, t0, 10
+  ori t0, t0, \flags
+  la t1, \table
+  li t2, (\index) * 8
+  add t1, t1, t2
+  sd t0, 0(t1)
+.endm
+
+// Point entry `index` of `table` at the next-level table `next` (a non-leaf PTE).
+.macro SET_PTE_TABLE table, index, next
+  la t3, \next
+  SET_PTE \table, \index, t3, PTE_V
+.endm
+
+// Load PTE `index` of `table` into reg.
+.macro GET_PTE reg, table, index
+  la \reg, \table
+  ld \reg, (\index) * 8(\reg)
+.endm
+
+#define SATP_SV39 (8 << 60)
+#define SATP_SV48 (9 << 60)
+#define SATP_SV57 (10 << 60)
+// satp <- mode | root >> 12, then flush.
+.macro SET_SATP mode, root
+  la t0, \root
+  srli t0, t0, 12
+  li t1, \mode
+  or t0, t0, t1
+  csrw satp, t0
+  sfence.vma
+.endm
