@@ -5,6 +5,7 @@
 
 #include <atomic>
 #include <cstdint>
+#include <memory>
 #include <optional>
 
 #include "engine/vcpu.h"
@@ -33,6 +34,7 @@ inline constexpr uint64_t MEIP = 1u << 11;
 } // namespace irq
 
 class Hart;
+class Core;
 
 // The hypervisor side of SBI: in a PV domain every ecall from S-mode lands here instead of
 // trapping to M-mode. Called on the hart's own thread.
@@ -94,9 +96,11 @@ public:
     void request_tlb_flush();
     void request_fence_i();
 
+    // The engine-side implementation (core.h); not part of the contract.
+    Core& core() { return *m_core; }
+
 private:
-    struct State;
-    State* m_state;
+    std::unique_ptr<Core> m_core;
 };
 
 } // namespace xenith::riscv

@@ -1,0 +1,219 @@
+// Core: the hart's architectural state and the machinery that runs it (block cache, TLB, traps).
+// Private to src/engine/riscv; the board and SBI see only Hart.
+#pragma once
+
+#include <atomic>
+#include <cstdint>
+#include <cstring>
+#include <memory>
+#include <optional>
+
+#include "engine/dev/bus.h"
+#include "engine/mem/guest_memory.h"
+#include "engine/riscv/csr_numbers.h"
+#include "engine/riscv/hart.h"
+#include "engine/riscv/insn.h"
+
+namespace xenith::riscv {
+
+#define XENITH_LIKELY(x) __builtin_expect(!!(x), 1)
+#define XENITH_UNLIKELY(x) __builtin_expect(!!(x), 0)
+
+// A straight run of decoded instructions inside one guest-physical page, ended by a control
+// transfer, a system instruction, a page boundary or a length cap; then a BlockEnd sentinel.
+struct Block {
+    uint64_t phys;     // guest-physical address of the first instruction
+    Block* link[2];    // chained successors in the same page (0: taken/indirect, 1: fall-through)
+    uint32_t count;    // instructions, sentinel excluded
+    bool cacheable;    // false for one-off blocks (fetched from MMIO or across a page boundary)
+    Insn insns[1];     // count + 1 entries
+};
+
+struct TlbEntry {
+    uint64_t tag;    // virtual page address; low bits never set, so ~0 is invalid
+    uint64_t addend; // host address = virtual address + addend
+};
+
+enum class Access : uint8_t { Read, Write, Fetch };
+
+class Core {
+public:
+    Core(HartConfig const& config, Hart& hart);
+    ~Core();
+
+    VcpuExit run();
+    void reset(uint64_t pc);
+
+    // Any-thread inputs.
+    void request(uint32_t bits);
+    void set_interrupt_pending(uint64_t bits, bool level);
+    void set_mtimecmp(uint64_t value);
+    void set_stimecmp(uint64_t value);
+
+    std::vector<uint8_t> save_state() const;
+    Status load_state(std::span<uint8_t const> state);
+
+    // Pending-request bits (m_pending).
+    static constexpr uint32_t req_exit = 1, req_irq = 2, req_timer = 4, req_tlb = 8, req_fence_i = 16;
+
+    // --- Architectural state (public inside the engine: Hart forwards to it).
+    uint64_t x[33] {}; // x0..x31 plus the x0 write sink
+    uint64_t f[32] {};
+    uint64_t pc { 0 };
+    Priv priv { Priv::M };
+    uint64_t instret { 0 };
+    std::atomic<uint64_t> mtimecmp_value { ~0ull };
+    std::atomic<uint64_t> stimecmp_value { ~0ull };
+    unsigned hart_id;
+
+private:
+    friend class Interpreter;
+
+    // run loop pieces
+    std::optional<VcpuExit> service();
+    Block* lookup_block();
+    Block* block_at_phys(uint64_t pa);
+    Block* build_block(uint64_t pa, uint8_t const* host);
+    Block* build_oneoff(uint64_t vpc);
+    Block* chain(Block* b, unsigned slot, uint64_t bpc, uint64_t target);
+    void flush_blocks();
+    Block* execute(Block* b);
+    void trace_block(Block const* b) const;
+
+    // traps (trap.cpp)
+    void raise(uint64_t cause, uint64_t tval) { m_exc_cause = cause; m_exc_tval = tval; }
+    void take_trap(uint64_t cause, uint64_t tval, uint64_t epc);
+    void take_exception(uint64_t epc) { take_trap(m_exc_cause, m_exc_tval, epc); }
+    bool check_interrupts();
+    void do_mret();
+    void do_sret();
+    void update_timers(uint64_t now);
+    uint64_t read_mip() const;
+    uint64_t next_deadline() const;
+    void wait_for_interrupt();
+    void dump_state(char const* why) const;
+
+    // CSRs (csr.cpp); false means illegal instruction.
+    bool csr_read(unsigned num, uint64_t& value);
+    bool csr_write(unsigned num, uint64_t value);
+    bool counter_allowed(unsigned bit) const;
+    uint64_t read_mstatus() const;
+    void write_mstatus(uint64_t value);
+    bool fs_off() const { return (m_mstatus & ms::FS) == 0; }
+    void fs_dirty() { m_mstatus |= ms::FS; }
+
+    // MMU (mmu.cpp)
+    Priv data_priv() const;
+    void update_tlb_sets();
+    void flush_tlb();
+    void flush_tlb_page(uint64_t va);
+    void flush_write_tlb();
+    // Translates va; on failure records the exception (raise) and returns false.
+    bool translate(uint64_t va, Access access, Priv p, uint64_t& pa);
+    bool load_slow(uint64_t va, unsigned size, uint64_t& out);
+    bool store_slow(uint64_t va, unsigned size, uint64_t value);
+    // Host pointer for an aligned atomic access of `size` bytes (LR/SC/AMO); nullptr after raise().
+    uint8_t* atomic_ptr(uint64_t va, unsigned size, Access access);
+
+    template<typename T>
+    bool load(uint64_t va, T& out)
+    {
+        TlbEntry const& e = m_rtlb[(va >> 12) & tlb_mask];
+        if (XENITH_LIKELY(e.tag == (va & (~0xfffull | (sizeof(T) - 1))))) {
+            std::memcpy(&out, reinterpret_cast<void const*>(va + e.addend), sizeof(T));
+            return true;
+        }
+        uint64_t v;
+        if (!load_slow(va, sizeof(T), v))
+            return false;
+        out = T(v);
+        return true;
+    }
+
+    template<typename T>
+    bool store(uint64_t va, T value)
+    {
+        TlbEntry const& e = m_wtlb[(va >> 12) & tlb_mask];
+        if (XENITH_LIKELY(e.tag == (va & (~0xfffull | (sizeof(T) - 1))))) {
+            std::memcpy(reinterpret_cast<void*>(va + e.addend), &value, sizeof(T));
+            return true;
+        }
+        return store_slow(va, sizeof(T), uint64_t(value));
+    }
+
+    static constexpr unsigned tlb_bits = 8;
+    static constexpr uint64_t tlb_mask = (1u << tlb_bits) - 1;
+    static constexpr unsigned block_slots_bits = 17;
+    static constexpr unsigned max_block_insns = 64;
+    static constexpr size_t arena_size = 64u << 20;
+    static constexpr int service_interval = 256; // blocks between clock reads
+
+    Hart& m_hart;
+    GuestMemory* m_mem;
+    Bus* m_bus;
+    SbiHandler* m_sbi;
+    uint8_t* m_ram_host;
+    uint64_t m_ram_base;
+    uint64_t m_ram_size;
+    bool m_trace { false };
+
+    // CSR state
+    uint64_t m_mstatus { 0 };
+    uint64_t m_mie { 0 };
+    uint64_t m_medeleg { 0 }, m_mideleg { 0 };
+    uint64_t m_mtvec { 0 }, m_stvec { 0 };
+    uint64_t m_mepc { 0 }, m_sepc { 0 }, m_mcause { 0 }, m_scause { 0 }, m_mtval { 0 }, m_stval { 0 };
+    uint64_t m_mscratch { 0 }, m_sscratch { 0 };
+    uint64_t m_satp { 0 };
+    uint32_t m_mcounteren { 0 }, m_scounteren { 0 };
+    uint64_t m_menvcfg { 0 }, m_senvcfg { 0 };
+    uint64_t m_cycle_offset { 0 }; // mcycle = instret + offset
+    bool m_seip_sw { false };
+    uint8_t m_pmpcfg[64] {};
+    uint64_t m_pmpaddr[64] {};
+    uint32_t m_fflags { 0 };
+    uint32_t m_frm { 0 };
+
+    // mip bits set from outside or by software (MSIP, MEIP, SEIP, SSIP, STIP when not Sstc).
+    std::atomic<uint64_t> m_mip { 0 };
+    uint64_t m_timer_mip { 0 }; // MTIP and Sstc STIP, computed from the clock
+
+    // LR/SC reservation
+    uint64_t m_resv_addr { ~0ull };
+    uint64_t m_resv_value { 0 };
+    bool m_resv_valid { false };
+
+    // Exception being raised
+    uint64_t m_exc_cause { 0 };
+    uint64_t m_exc_tval { 0 };
+
+    // Requests and wake-ups
+    std::atomic<uint32_t> m_pending { 0 };
+    std::atomic<uint32_t> m_sleeping { 0 };
+    bool m_local_check { true };
+    int m_countdown { 0 };
+    std::optional<VcpuExit> m_exit;
+
+    // TLB: sets 0 = U, 1 = S, 2 = S with SUM, 3 = M (fetch uses 0, 1, 3).
+    TlbEntry m_tlb_read[4][1u << tlb_bits];
+    TlbEntry m_tlb_write[4][1u << tlb_bits];
+    TlbEntry m_tlb_fetch[4][1u << tlb_bits];
+    TlbEntry* m_rtlb;
+    TlbEntry* m_wtlb;
+    TlbEntry* m_xtlb;
+
+    // Block cache
+    struct Slot {
+        uint64_t phys;
+        uint64_t generation;
+        Block* block;
+    };
+    std::unique_ptr<Slot[]> m_slots;
+    std::unique_ptr<uint8_t[]> m_arena;
+    size_t m_arena_used { 0 };
+    uint64_t m_cache_generation { 1 };
+    uint64_t m_code_generation_seen { 0 };
+    alignas(Block) uint8_t m_oneoff[sizeof(Block) + (max_block_insns + 1) * sizeof(Insn)];
+};
+
+} // namespace xenith::riscv
