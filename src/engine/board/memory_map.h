@@ -1,0 +1,26 @@
+// The virt board's memory map and interrupt numbers (QEMU virt's, so its firmware and kernels run).
+#pragma once
+
+#include <cstdint>
+
+namespace xenith::board {
+
+inline constexpr uint64_t reset_rom_base = 0x1000;
+inline constexpr uint64_t test_finisher_base = 0x100000;
+inline constexpr uint64_t rtc_base = 0x101000;
+inline constexpr uint64_t aclint_base = 0x2000000;
+inline constexpr uint64_t plic_base = 0xc000000;
+inline constexpr uint64_t uart_base = 0x10000000;
+inline constexpr uint64_t virtio_base = 0x10001000;
+inline constexpr uint64_t virtio_stride = 0x1000;
+inline constexpr unsigned virtio_slots = 8;
+inline constexpr uint64_t ram_base = 0x80000000;
+
+inline constexpr unsigned uart_irq = 10;
+inline constexpr unsigned rtc_irq = 11;
+inline constexpr unsigned virtio_irq_base = 1; // slot n uses irq 1 + n
+
+// Where the kernel goes in both boot modes (Linux's RV64 text_offset; OpenSBI fw_jump's target).
+inline constexpr uint64_t kernel_base = ram_base + 0x200000;
+
+} // namespace xenith::board

@@ -1,0 +1,133 @@
+// VirtBoard: the "virt" machine: RAM, harts, SBI, devices on the bus, the FDT and the boot images.
+#pragma once
+
+#include <cstdint>
+#include <functional>
+#include <memory>
+#include <optional>
+#include <span>
+#include <string>
+#include <vector>
+
+#include "base/error.h"
+#include "engine/board/firmware_image.h"
+#include "engine/board/kernel_image.h"
+#include "engine/dev/bus.h"
+#include "engine/dev/device.h"
+#include "engine/dev/test_finisher.h"
+#include "engine/mem/guest_memory.h"
+#include "engine/riscv/hart.h"
+#include "engine/sbi/hart_states.h"
+
+namespace xenith {
+class CharBackend;
+class Aclint;
+class Plic;
+class Uart16550;
+class GoldfishRtc;
+namespace sbi {
+class Sbi;
+class SbiConsole;
+}
+}
+
+namespace xenith::board {
+
+class HartInterruptTarget;
+class ResetRom;
+
+enum class BootMode {
+    Pv,       // no firmware: the kernel starts in S-mode and Xenith answers its SBI calls
+    Firmware, // --bios: every hart resets into M-mode at the reset ROM
+};
+
+struct BoardConfig {
+    uint64_t memory_mib { 128 };
+    unsigned vcpus { 1 };
+    BootMode boot { BootMode::Pv };
+};
+
+// What goes into RAM. PV needs a kernel; firmware mode needs firmware, the kernel is optional.
+struct BootImages {
+    std::optional<KernelImage> kernel;
+    std::string kernel_name;
+    std::optional<std::vector<uint8_t>> initrd;
+    std::string initrd_name;
+    std::optional<FirmwareImage> firmware;
+    std::string firmware_name;
+    std::string bootargs;
+};
+
+// Where load() put things, for logs and tests.
+struct BootLayout {
+    uint64_t entry { 0 }; // first instruction of hart 0
+    uint64_t kernel_addr { 0 }, kernel_end { 0 };
+    uint64_t initrd_start { 0 }, initrd_end { 0 };
+    uint64_t dtb_addr { 0 }, dtb_size { 0 };
+};
+
+// A virtio-mmio slot, handed to a virtio device's factory.
+struct VirtioSlot {
+    unsigned index;
+    uint64_t base;
+    uint64_t size;
+    unsigned irq;
+    IrqLine& irq_line;
+};
+
+class VirtBoard {
+public:
+    static constexpr uint64_t max_dtb_size = 64 * 1024;
+    static constexpr uint64_t min_memory_mib = 16;
+    static constexpr unsigned max_vcpus = 64;
+
+    using VirtioFactory = std::function<Result<std::unique_ptr<MmioDevice>>(VirtioSlot const&)>;
+
+    // Builds RAM, harts and every fixed device. `console` carries the UART and the SBI console;
+    // `on_finisher` receives the test finisher's verdicts (any vCPU thread).
+    static Result<std::unique_ptr<VirtBoard>> create(BoardConfig const&, CharBackend& console, TestFinisher::Handler on_finisher);
+    ~VirtBoard();
+
+    // Plugs a virtio-mmio device into the next free slot (0..7): the factory gets the slot's
+    // window and PLIC line and returns the device, which the board maps and whose write_fdt()
+    // it calls. Returns the slot. Only before load().
+    Result<unsigned> add_virtio_device(VirtioFactory const& factory);
+
+    // Places the images, builds the FDT, writes it to RAM and resets the harts for boot.
+    Result<BootLayout> load(BootImages const& images);
+    // The FDT as load() would write it, for --dtb-out and tests.
+    Result<std::vector<uint8_t>> build_fdt(std::string const& bootargs, uint64_t initrd_start, uint64_t initrd_end) const;
+
+    BootMode boot_mode() const { return m_config.boot; }
+    GuestMemory& memory() { return *m_memory; }
+    Bus& bus() { return m_bus; }
+    Plic& plic() { return *m_plic; }
+    unsigned hart_count() const { return unsigned(m_harts.size()); }
+    riscv::Hart& hart(unsigned i) { return *m_harts[i]; }
+    sbi::HartStates& hart_states() { return *m_hart_states; }
+
+    // Console bytes typed by the user: to the UART and the SBI console.
+    void console_input(std::span<uint8_t const> bytes);
+
+private:
+    explicit VirtBoard(BoardConfig const& config);
+    Status map(uint64_t base, uint64_t size, MmioDevice& device);
+
+    BoardConfig m_config;
+    std::unique_ptr<GuestMemory> m_memory;
+    Bus m_bus;
+    std::unique_ptr<sbi::HartStates> m_hart_states;
+    std::unique_ptr<sbi::SbiConsole> m_sbi_console;
+    std::unique_ptr<sbi::Sbi> m_sbi;
+    std::vector<std::unique_ptr<riscv::Hart>> m_harts;
+    std::vector<std::unique_ptr<HartInterruptTarget>> m_targets;
+    std::unique_ptr<Aclint> m_aclint;
+    std::unique_ptr<Plic> m_plic;
+    std::unique_ptr<Uart16550> m_uart;
+    std::unique_ptr<GoldfishRtc> m_rtc;
+    std::unique_ptr<TestFinisher> m_finisher;
+    std::unique_ptr<ResetRom> m_reset_rom;
+    std::vector<std::unique_ptr<MmioDevice>> m_virtio;
+};
+
+} // namespace xenith::board

@@ -1,0 +1,270 @@
+// Machine: vCPU threads, pause/unpause, and how guest exits become the domain's outcome.
+#include "engine/domain/machine.h"
+
+#include <ctime>
+#include <pthread.h>
+#include <sched.h>
+
+#include "base/log.h"
+#include "engine/io/char_backend.h"
+#include "engine/io/event_loop.h"
+#include "engine/sbi/sbi_ids.h"
+
+namespace xenith {
+
+Result<std::unique_ptr<Machine>> Machine::create(board::BoardConfig const& config, ConsoleFactory const& make_console)
+{
+    std::unique_ptr<Machine> m(new Machine());
+    m->m_config = config;
+    m->m_loop = XENITH_TRY(EventLoop::create());
+    Machine* raw = m.get();
+    m->m_console = XENITH_TRY(make_console(*m->m_loop, [raw] { (void)raw->destroy(); }));
+    m->m_board = XENITH_TRY(board::VirtBoard::create(config, *m->m_console, [raw](TestFinisher::Outcome o, uint32_t code) {
+        switch (o) {
+        case TestFinisher::Outcome::Pass:
+            raw->finish({ MachineOutcome::Kind::Poweroff, 0, "test finisher: pass" });
+            break;
+        case TestFinisher::Outcome::Reset:
+            raw->finish({ MachineOutcome::Kind::Reboot, 0, "test finisher: reset" });
+            break;
+        case TestFinisher::Outcome::Fail:
+            raw->finish({ MachineOutcome::Kind::Crash, code, fmt::format("test finisher: fail, code {}", code) });
+            break;
+        }
+    }));
+    m->m_running = std::make_unique<std::atomic<bool>[]>(m->m_board->hart_count());
+    return m;
+}
+
+Machine::~Machine()
+{
+    finish({ MachineOutcome::Kind::Destroyed, 0, "machine destroyed" });
+    join_threads();
+}
+
+void Machine::join_threads()
+{
+    for (auto& t : m_threads) {
+        if (t.joinable())
+            t.join();
+    }
+    {
+        std::lock_guard guard(m_lock);
+        m_thread_handles.clear();
+    }
+    if (m_loop)
+        m_loop->stop();
+    if (m_io_thread.joinable())
+        m_io_thread.join();
+}
+
+Result<board::BootLayout> Machine::load(board::BootImages const& images) { return m_board->load(images); }
+
+MachineOutcome Machine::outcome_of_reset(uint64_t code) const
+{
+    uint32_t type = uint32_t(code);
+    uint32_t reason = uint32_t(code >> 32);
+    if (reason == sbi::reset_reason::system_failure)
+        return { MachineOutcome::Kind::Crash, 0, fmt::format("SBI system reset type {} for a system failure", type) };
+    if (type == sbi::reset_type::shutdown)
+        return { MachineOutcome::Kind::Poweroff, 0, "SBI shutdown" };
+    return { MachineOutcome::Kind::Reboot, 0, type == sbi::reset_type::warm_reboot ? "SBI warm reboot" : "SBI cold reboot" };
+}
+
+void Machine::finish(MachineOutcome outcome)
+{
+    {
+        std::lock_guard guard(m_lock);
+        if (m_outcome)
+            return;
+        log::debug("domain ends: {}", outcome.detail);
+        m_outcome = std::move(outcome);
+        m_finishing = true;
+    }
+    m_changed.notify_all();
+    if (!m_board)
+        return;
+    m_board->hart_states().shutdown();
+    for (unsigned i = 0; i < m_board->hart_count(); ++i)
+        m_board->hart(i).request_exit();
+}
+
+bool Machine::wait_runnable()
+{
+    std::unique_lock guard(m_lock);
+    m_changed.wait(guard, [&] { return m_finishing || !m_paused; });
+    return !m_finishing;
+}
+
+void Machine::vcpu_thread(unsigned id)
+{
+    auto& hart = m_board->hart(id);
+    auto& states = m_board->hart_states();
+    bool const pv = m_board->boot_mode() == board::BootMode::Pv;
+    for (;;) {
+        if (pv && states.state(id) != sbi::HartState::Started) {
+            // Stopped (never started, or HSM hart_stop): park until HSM hart_start.
+            auto request = states.wait_for_start(id);
+            if (!request)
+                return;
+            hart.reset(request->start_addr);
+            hart.set_reg(10, id);
+            hart.set_reg(11, request->opaque);
+            states.set_started(id);
+        }
+        if (!wait_runnable())
+            return;
+        m_running[id] = true;
+        VcpuExit exit = hart.run();
+        m_running[id] = false;
+        switch (exit.reason) {
+        case VcpuExit::Reason::Requested: // pause or finish: the loop checks
+        case VcpuExit::Reason::Stopped:   // HSM hart_stop: state is StopPending
+            break;
+        case VcpuExit::Reason::Shutdown:
+            finish(outcome_of_reset(exit.code));
+            return;
+        }
+    }
+}
+
+MachineOutcome Machine::run()
+{
+    m_started = std::chrono::steady_clock::now();
+    // Our own thread for the loop, so we can join it before the devices it calls go away.
+    m_io_thread = std::thread([this] { m_loop->run(); });
+    pthread_setname_np(m_io_thread.native_handle(), "io");
+    {
+        std::lock_guard guard(m_lock);
+        for (unsigned i = 0; i < m_board->hart_count(); ++i) {
+            m_threads.emplace_back([this, i] { vcpu_thread(i); });
+            m_thread_handles.push_back(m_threads.back().native_handle());
+            pthread_setname_np(m_thread_handles.back(), fmt::format("vcpu{}", i).c_str());
+        }
+    }
+    {
+        std::unique_lock guard(m_lock);
+        m_changed.wait(guard, [&] { return m_outcome.has_value(); });
+    }
+    join_threads();
+    std::lock_guard guard(m_lock);
+    return *m_outcome;
+}
+
+DomainStatus Machine::status() const
+{
+    DomainStatus s;
+    s.memory_mib = s.max_memory_mib = m_config.memory_mib;
+    std::lock_guard guard(m_lock);
+    if (m_outcome)
+        s.state = m_outcome->kind == MachineOutcome::Kind::Crash ? DomainRunState::Crashed : DomainRunState::ShuttingDown;
+    else if (m_paused)
+        s.state = DomainRunState::Paused;
+    else
+        s.state = DomainRunState::Running;
+    if (!m_thread_handles.empty())
+        s.uptime_seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - m_started).count();
+    for (unsigned i = 0; i < m_board->hart_count(); ++i) {
+        VcpuInfo v;
+        v.id = i;
+        v.online = m_board->hart_states().state(i) == sbi::HartState::Started;
+        v.running = m_running[i].load();
+        if (i < m_thread_handles.size()) {
+            clockid_t clock;
+            timespec ts;
+            if (pthread_getcpuclockid(m_thread_handles[i], &clock) == 0 && clock_gettime(clock, &ts) == 0)
+                v.cpu_seconds = double(ts.tv_sec) + double(ts.tv_nsec) / 1e9;
+            cpu_set_t set;
+            if (pthread_getaffinity_np(m_thread_handles[i], sizeof(set), &set) == 0 && CPU_COUNT(&set) < CPU_SETSIZE) {
+                for (int c = 0; c < CPU_SETSIZE; ++c) {
+                    if (CPU_ISSET(c, &set))
+                        v.affinity.push_back(c);
+                }
+            }
+        }
+        s.cpu_seconds += v.cpu_seconds;
+        s.vcpus.push_back(std::move(v));
+    }
+    return s;
+}
+
+Status Machine::request_shutdown()
+{
+    if (!m_shutdown_button)
+        return fail("shutdown request: this domain has no power-key device (virtio-input) to deliver it; use destroy");
+    return m_shutdown_button();
+}
+
+Status Machine::request_reboot()
+{
+    if (!m_reboot_button)
+        return fail("reboot request: this domain has no power-key device (virtio-input) to deliver it; use destroy");
+    return m_reboot_button();
+}
+
+Status Machine::destroy()
+{
+    finish({ MachineOutcome::Kind::Destroyed, 0, "destroyed" });
+    return {};
+}
+
+Status Machine::pause()
+{
+    {
+        std::lock_guard guard(m_lock);
+        if (m_finishing)
+            return fail("pause: the domain is shutting down");
+        m_paused = true;
+    }
+    for (unsigned i = 0; i < m_board->hart_count(); ++i)
+        m_board->hart(i).request_exit();
+    return {};
+}
+
+Status Machine::unpause()
+{
+    {
+        std::lock_guard guard(m_lock);
+        m_paused = false;
+    }
+    m_changed.notify_all();
+    return {};
+}
+
+Status Machine::set_memory_target(uint64_t mib)
+{
+    return fail("memory target {} MiB: this domain has no balloon device to change its memory", mib);
+}
+
+Status Machine::set_online_vcpus(unsigned count)
+{
+    return fail("vcpu-set {}: changing online vCPUs of a running domain is not supported yet", count);
+}
+
+Status Machine::pin_vcpu(unsigned vcpu, std::vector<int> const& host_cpus)
+{
+    std::lock_guard guard(m_lock);
+    if (vcpu >= m_thread_handles.size())
+        return fail("vcpu-pin: vCPU {} does not exist or is not running", vcpu);
+    cpu_set_t set;
+    CPU_ZERO(&set);
+    if (host_cpus.empty()) {
+        for (int c = 0; c < CPU_SETSIZE; ++c)
+            CPU_SET(c, &set);
+    }
+    for (int c : host_cpus) {
+        if (c < 0 || c >= CPU_SETSIZE)
+            return fail("vcpu-pin: host CPU {} is out of range", c);
+        CPU_SET(c, &set);
+    }
+    if (int rc = pthread_setaffinity_np(m_thread_handles[vcpu], sizeof(set), &set); rc != 0)
+        return fail_errno(fmt::format("vcpu-pin: vCPU {}", vcpu), rc);
+    return {};
+}
+
+Status Machine::sysrq(char key)
+{
+    return fail("sysrq {}: not supported by this domain's console yet", key);
+}
+
+} // namespace xenith

@@ -1,0 +1,104 @@
+// Machine: one running domain: the board, its vCPU threads, the I/O event loop and the lifecycle.
+#pragma once
+
+#include <atomic>
+#include <chrono>
+#include <condition_variable>
+#include <functional>
+#include <memory>
+#include <mutex>
+#include <optional>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include "base/error.h"
+#include "engine/board/virt_board.h"
+#include "engine/domain/domain_control.h"
+
+namespace xenith {
+
+class EventLoop;
+class CharBackend;
+
+// How a domain ended; xenith-vm turns it into its exit status (docs/xenith-vm.md).
+struct MachineOutcome {
+    enum class Kind {
+        Poweroff,  // SRST shutdown, legacy shutdown, finisher pass
+        Reboot,    // SRST cold/warm reboot, finisher reset
+        Crash,     // SRST with reason system failure, finisher fail (code)
+        Destroyed, // destroy(), Ctrl-A x, SIGTERM/SIGINT
+    };
+    Kind kind { Kind::Poweroff };
+    uint32_t code { 0 }; // finisher fail code
+    std::string detail;  // one line for the log
+};
+
+// Threading: the vCPU threads run the harts; the event loop thread serves console input and
+// the control channel, which calls the DomainControl methods. Those, and finish(), take
+// m_lock; vCPU threads only take it when they leave run().
+class Machine final : public DomainControl {
+public:
+    // Makes the console on the machine's event loop; `on_quit` is what the console calls when
+    // the user asks to quit (Ctrl-A x).
+    using ConsoleFactory = std::function<Result<std::unique_ptr<CharBackend>>(EventLoop&, std::function<void()> on_quit)>;
+
+    static Result<std::unique_ptr<Machine>> create(board::BoardConfig const& config, ConsoleFactory const& make_console);
+    ~Machine() override;
+
+    board::VirtBoard& board() { return *m_board; }
+    EventLoop& event_loop() { return *m_loop; }
+
+    // Puts the images in RAM and prepares the harts; then run().
+    Result<board::BootLayout> load(board::BootImages const& images);
+    // Runs the domain until it ends; blocks the calling thread.
+    MachineOutcome run();
+
+    // Ends the domain with `outcome` (the first call wins). Any thread.
+    void finish(MachineOutcome outcome);
+
+    // What request_shutdown()/request_reboot() do: a virtio-input power key, once one is
+    // plugged in. Set before run().
+    void set_shutdown_button(std::function<Status()> press) { m_shutdown_button = std::move(press); }
+    void set_reboot_button(std::function<Status()> press) { m_reboot_button = std::move(press); }
+
+    // --- DomainControl
+    DomainStatus status() const override;
+    Status request_shutdown() override;
+    Status request_reboot() override;
+    Status destroy() override;
+    Status pause() override;
+    Status unpause() override;
+    Status set_memory_target(uint64_t mib) override;
+    Status set_online_vcpus(unsigned count) override;
+    Status pin_vcpu(unsigned vcpu, std::vector<int> const& host_cpus) override;
+    Status sysrq(char key) override;
+
+private:
+    Machine() = default;
+    void vcpu_thread(unsigned id);
+    void join_threads();
+    // Blocks while paused; false once the machine is finishing.
+    bool wait_runnable();
+    MachineOutcome outcome_of_reset(uint64_t code) const;
+
+    std::function<Status()> m_shutdown_button;
+    std::function<Status()> m_reboot_button;
+    board::BoardConfig m_config;
+    std::unique_ptr<EventLoop> m_loop;
+    std::unique_ptr<CharBackend> m_console;
+    std::unique_ptr<board::VirtBoard> m_board;
+    std::thread m_io_thread;
+    std::vector<std::thread> m_threads;
+    std::vector<pthread_t> m_thread_handles;
+    std::unique_ptr<std::atomic<bool>[]> m_running; // per vCPU: inside Hart::run()
+
+    mutable std::mutex m_lock;
+    std::condition_variable m_changed;
+    std::optional<MachineOutcome> m_outcome;
+    std::atomic<bool> m_finishing { false };
+    bool m_paused { false };
+    std::chrono::steady_clock::time_point m_started;
+};
+
+} // namespace xenith

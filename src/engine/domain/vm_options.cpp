@@ -1,0 +1,39 @@
+// VmOptions: the CLI11 table of xenith-vm's options.
+#include "engine/domain/vm_options.h"
+
+#include <CLI/CLI.hpp>
+
+namespace xenith {
+
+Result<VmCommandLine> parse_vm_options(int argc, char const* const* argv)
+{
+    VmOptions o;
+    CLI::App app("xenith-vm: run one Xenith domain (a RISC-V virt machine)", "xenith-vm");
+    app.add_option("--kernel", o.kernel, "RISC-V Linux Image to boot (PV: starts in S-mode at 0x80200000)");
+    app.add_option("--initrd", o.initrd, "initramfs to pass to the kernel");
+    app.add_option("--append", o.append, "kernel command line");
+    app.add_option("--bios", o.bios, "M-mode firmware (ELF or raw at 0x80000000); firmware boot instead of PV");
+    app.add_option("--memory", o.memory_mib, "RAM in MiB")->default_val(128);
+    app.add_option("--vcpus", o.vcpus, "number of vCPUs")->default_val(1);
+    app.add_option("--console", o.console, "console backend: stdio")->default_val("stdio");
+    app.add_option("--dtb-out", o.dtb_out, "write the generated device tree to FILE and exit");
+    app.add_option("--log-level", o.log_level, "trace, debug, info, warn, error or off")->default_val("warn");
+
+    try {
+        app.parse(argc, argv);
+    } catch (CLI::CallForHelp const&) {
+        return VmCommandLine { std::nullopt, app.help(), 0 };
+    } catch (CLI::ParseError const& e) {
+        // CLI11 reports by exception; it stops here, as one line.
+        return fail("{}", e.what());
+    }
+    if (o.console != "stdio")
+        return fail("--console {}: unknown console (supported: stdio)", o.console);
+    if (o.kernel.empty() && o.bios.empty() && o.dtb_out.empty())
+        return fail("nothing to boot: give --kernel (PV boot) or --bios (firmware boot)");
+    if (!o.initrd.empty() && o.kernel.empty())
+        return fail("--initrd {}: needs --kernel", o.initrd);
+    return VmCommandLine { std::move(o), {}, 0 };
+}
+
+} // namespace xenith
