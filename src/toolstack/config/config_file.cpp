@@ -397,7 +397,8 @@ unsigned find_python_line(std::string_view text, std::string& line_text)
     static std::regex const python_line(
         R"(^\s*(import\s+\w|from\s+[\w.]+\s+import\b|def\s+\w+\s*\(|class\s+\w+|(if|elif|else|for|while|try|except|finally|with)\b.*:\s*$|print\b|return\b|lambda\b|del\s)"
         R"(|.*\b[A-Za-z_][\w.]*\s*\()"  // a function call: int(x), os.path.join(...)
-        R"(|.*\b[A-Za-z_]\w*\.[A-Za-z_]\w*))" // attribute access: os.environ, sys.argv
+        R"(|.*\b[A-Za-z_]\w*\.[A-Za-z_]\w*)" // attribute access: os.environ, sys.argv
+        R"(|.*\s%\s*[\w(]))" // string formatting: 'br%d' % n
     );
     unsigned line_no = 1;
     size_t pos = 0;

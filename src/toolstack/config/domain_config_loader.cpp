@@ -123,6 +123,12 @@ constexpr std::array<std::string_view, 27> handled_keys {
     "cap", "cpu_cap", "on_poweroff", "on_reboot", "on_crash", "disk", "vif",
 };
 
+// "disk 'SPEC': why" reads "KEY: 'SPEC': why" once the loader prefixes the key.
+std::string without_prefix(std::string const& message, std::string_view prefix)
+{
+    return message.starts_with(prefix) ? message.substr(prefix.size()) : message;
+}
+
 unsigned edit_distance(std::string_view a, std::string_view b)
 {
     std::vector<unsigned> row(b.size() + 1);
@@ -490,9 +496,9 @@ private:
             std::vector<std::string> disk_warnings;
             auto disk = parse_disk_spec(item.text, &disk_warnings);
             for (auto const& w : disk_warnings)
-                warn(at_item, w);
+                warn(at_item, without_prefix(w, "disk "));
             if (!disk)
-                return error(at_item, disk.error().message());
+                return error(at_item, without_prefix(disk.error().message(), "disk "));
             unsigned index = *disk_index_of_vdev(disk->vdev);
             if (auto [it, inserted] = by_index.emplace(index, disk->vdev); !inserted)
                 return error(at_item, fmt::format("'{}' is the same disk as '{}' (disk {}, partition {}); give each "
@@ -521,9 +527,9 @@ private:
             std::vector<std::string> vif_warnings;
             auto vif = parse_vif_spec(item.text, &vif_warnings);
             for (auto const& w : vif_warnings)
-                warn(at_item, w);
+                warn(at_item, without_prefix(w, "vif "));
             if (!vif)
-                return error(at_item, vif.error().message());
+                return error(at_item, without_prefix(vif.error().message(), "vif "));
             if (!vif->mac.empty() && !macs.insert(vif->mac).second)
                 return error(at_item, fmt::format("mac {} is used by two vifs; each NIC needs its own", vif->mac));
             config.vifs.push_back(std::move(*vif));
