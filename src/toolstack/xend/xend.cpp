@@ -1,0 +1,996 @@
+// Xend: registry, supervision, lifecycle actions and the API handlers.
+#include "toolstack/xend/xend.h"
+
+#include <algorithm>
+#include <csignal>
+#include <dirent.h>
+#include <fcntl.h>
+#include <fstream>
+#include <poll.h>
+#include <random>
+#include <sys/signalfd.h>
+#include <sys/socket.h>
+#include <sys/stat.h>
+#include <sys/syscall.h>
+#include <sys/un.h>
+#include <sys/wait.h>
+#include <thread>
+#include <unistd.h>
+
+#include "base/log.h"
+#include "engine/domain/control_protocol.h"
+#include "toolstack/config/config_json.h"
+#include "toolstack/config/domain_config_loader.h"
+#include "toolstack/xend/line_client.h"
+#include "toolstack/xend/xend_log.h"
+
+namespace xenith {
+
+namespace {
+
+using Json = nlohmann::json;
+using namespace std::chrono_literals;
+
+// A domain that restarts this many times, each within kQuickRestartSeconds of starting, is
+// destroyed instead of restarted again (Xen does the same against restart loops).
+constexpr unsigned kMaxQuickRestarts = 3;
+constexpr double kQuickRestartSeconds = 20;
+constexpr auto kStartTimeout = 30s;
+
+double now_seconds()
+{
+    return std::chrono::duration<double>(std::chrono::system_clock::now().time_since_epoch()).count();
+}
+
+std::string random_uuid()
+{
+    std::random_device rd;
+    uint8_t b[16];
+    for (auto& x : b)
+        x = uint8_t(rd());
+    b[6] = uint8_t((b[6] & 0x0f) | 0x40);
+    b[8] = uint8_t((b[8] & 0x3f) | 0x80);
+    return fmt::format("{:02x}{:02x}{:02x}{:02x}-{:02x}{:02x}-{:02x}{:02x}-{:02x}{:02x}-{:02x}{:02x}{:02x}{:02x}{:02x}{:02x}",
+        b[0], b[1], b[2], b[3], b[4], b[5], b[6], b[7], b[8], b[9], b[10], b[11], b[12], b[13], b[14], b[15]);
+}
+
+// Xen's vendor prefix 00:16:3e; chosen once per domain and kept, so the guest's NIC is stable.
+std::string random_mac()
+{
+    std::random_device rd;
+    return fmt::format("00:16:3e:{:02x}:{:02x}:{:02x}", rd() & 0x7f, rd() & 0xff, rd() & 0xff);
+}
+
+int pidfd_open(pid_t pid)
+{
+    return int(::syscall(SYS_pidfd_open, pid, 0));
+}
+
+std::string state_letters(DomainRecord const& record, std::optional<DomainStatus> const& status)
+{
+    if (record.destroying)
+        return "-----d";
+    switch (record.phase) {
+    case DomainPhase::Inactive: return "------";
+    case DomainPhase::Shutdown: return "---s--";
+    case DomainPhase::Crashed: return "----c-";
+    case DomainPhase::Running: break;
+    }
+    if (!status)
+        return record.paused ? "--p---" : "------";
+    switch (status->state) {
+    case DomainRunState::Running: return "r-----";
+    case DomainRunState::Blocked: return "-b----";
+    case DomainRunState::Paused: return "--p---";
+    case DomainRunState::ShuttingDown: return "---s--";
+    case DomainRunState::Crashed: return "----c-";
+    }
+    return "------";
+}
+
+void remove_run_dir(std::string const& dir)
+{
+    if (dir.empty())
+        return;
+    for (char const* name : { "/exit", "/exit.tmp", "/control.sock", "/console.sock" })
+        ::unlink((dir + name).c_str());
+    ::rmdir(dir.c_str());
+}
+
+} // namespace
+
+Result<std::unique_ptr<Xend>> Xend::create(XendOptions options)
+{
+    std::unique_ptr<Xend> xend(new Xend(std::move(options)));
+    XENITH_TRY(xend->m_store.prepare());
+    XENITH_TRY(make_directories(xend->m_options.dirs.log + "/console"));
+    auto next_id = XENITH_TRY(xend->m_store.load_next_id());
+    xend->m_registry = Registry(next_id);
+    XENITH_TRY(xend->open_api_socket());
+    return xend;
+}
+
+Xend::Xend(XendOptions options)
+    : m_options(std::move(options))
+    , m_store(m_options.dirs.state, m_options.dirs.run)
+    , m_host(probe_host_info())
+    , m_start_time(now_seconds())
+{
+}
+
+Xend::~Xend()
+{
+    if (m_listener)
+        ::unlink(m_options.socket_path.c_str());
+}
+
+Status Xend::open_api_socket()
+{
+    auto const& path = m_options.socket_path;
+    auto slash = path.rfind('/');
+    if (slash != std::string::npos && slash > 0)
+        XENITH_TRY(make_directories(path.substr(0, slash)));
+    if (auto probe = LineClient::connect(path); probe)
+        return fail("another xend is already serving {}; stop it first ('xend stop')", path);
+    sockaddr_un addr {};
+    addr.sun_family = AF_UNIX;
+    if (path.size() >= sizeof(addr.sun_path))
+        return fail("xend socket path {} is longer than {} bytes (xend-unix-path)", path, sizeof(addr.sun_path) - 1);
+    std::memcpy(addr.sun_path, path.c_str(), path.size() + 1);
+    UniqueFd fd(::socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC | SOCK_NONBLOCK, 0));
+    if (!fd)
+        return fail_errno("xend socket");
+    ::unlink(path.c_str());
+    // Created private from the start: no window in which another user could connect.
+    mode_t old_mask = ::umask(0177);
+    int bound = ::bind(fd.get(), reinterpret_cast<sockaddr*>(&addr), sizeof(addr));
+    ::umask(old_mask);
+    if (bound != 0)
+        return fail_errno(fmt::format("xend socket {}: bind", path));
+    if (::listen(fd.get(), 64) != 0)
+        return fail_errno(fmt::format("xend socket {}: listen", path));
+    m_listener = std::move(fd);
+    return {};
+}
+
+// ---- start-up ---------------------------------------------------------------------------
+
+void Xend::load_managed_domains()
+{
+    std::vector<std::string> problems;
+    for (auto& record : m_store.load_managed(problems)) {
+        auto name = record.name;
+        if (auto added = m_registry.add(std::move(record)); !added)
+            log::error("managed domain {}: {}", name, added.error().message());
+    }
+    for (auto const& problem : problems)
+        log::error("managed domain not loaded: {}", problem);
+}
+
+void Xend::adopt_running_domains()
+{
+    std::vector<std::string> problems;
+    auto records = m_store.load_running(problems);
+    for (auto const& problem : problems)
+        log::error("running domain record not loaded: {}", problem);
+    for (auto& record : records) {
+        m_registry.note_id_in_use(record.id);
+        if (auto* existing = m_registry.find_by_name(record.name); existing && !existing->is_active()) {
+            record.managed = true;
+            m_registry.remove(record.name);
+        }
+        uint32_t id = record.id;
+        std::string name = record.name;
+        auto added = m_registry.add(std::move(record));
+        if (!added) {
+            log::error("domain {} (id {}): not re-adopted: {}", name, id, added.error().message());
+            continue;
+        }
+        DomainRecord& r = **added;
+        if (r.phase != DomainPhase::Running) {
+            log::info("domain {} (id {}): still listed as {}", name, id, r.phase == DomainPhase::Crashed ? "crashed" : "shut down");
+            continue;
+        }
+        bool alive = r.monitor_pid > 0 && process_start_ticks(r.monitor_pid) == r.monitor_start && r.monitor_start != 0;
+        if (alive && watch(r)) {
+            auto identity = control_call(r, control::kOpIdentify, Json::object(), 1000ms);
+            if (identity && identity->value("name", std::string()) != name)
+                log::warn("domain {} (id {}): control socket answers as '{}'", name, id, identity->value("name", std::string()));
+            log::info("domain {} (id {}): re-adopted (xenith-vm pid {}{})", name, id, r.vm_pid,
+                identity ? "" : fmt::format("; control socket not answering: {}", identity.error().message()));
+            continue;
+        }
+        // It ended while no xend was watching: carry out what it asked for now.
+        auto exit = read_exit_file(r.run_dir + "/exit").value_or(VmExitInfo {});
+        log::info("domain {} (id {}): ended while xend was not running", name, id);
+        carry_out(r, exit);
+    }
+}
+
+void Xend::start_auto_domains()
+{
+    std::string auto_dir = m_options.dirs.config + "/auto";
+    DIR* dir = ::opendir(auto_dir.c_str());
+    if (!dir) {
+        log::info("autostart: no {} directory; nothing to start", auto_dir);
+        return;
+    }
+    std::vector<std::string> entries;
+    while (auto* entry = ::readdir(dir)) {
+        std::string name = entry->d_name;
+        if (name != "." && name != ".." && !name.starts_with(".") && !name.ends_with("~"))
+            entries.push_back(name);
+    }
+    ::closedir(dir);
+    std::sort(entries.begin(), entries.end());
+    if (entries.empty())
+        log::info("autostart: {} is empty; nothing to start", auto_dir);
+    for (auto const& entry : entries) {
+        std::string path = auto_dir + "/" + entry;
+        std::vector<std::string> warnings;
+        auto config = load_domain_config(path, warnings);
+        for (auto const& warning : warnings)
+            log::warn("autostart: {}", warning);
+        if (!config) {
+            log::error("autostart: auto/{}: not started: {}", entry, config.error().message());
+            continue;
+        }
+        if (auto* existing = m_registry.find_by_name(config->name); existing && existing->is_active()) {
+            log::info("autostart: auto/{}: not started: domain {} is already running as id {}", entry, config->name, existing->id);
+            continue;
+        }
+        DomainRecord record;
+        if (auto* managed = m_registry.find_by_name(config->name)) {
+            // A managed domain of that name: start it with the auto/ file's config.
+            managed->config = *config;
+            if (auto status = start_domain(*managed, false); !status)
+                log::error("autostart: auto/{}: {} not started: {}", entry, config->name, status.error().message());
+            else
+                log::info("autostart: auto/{}: started {} as domain {}", entry, managed->name, managed->id);
+            continue;
+        }
+        record.name = config->name;
+        record.config = std::move(*config);
+        auto added = m_registry.add(std::move(record));
+        if (!added) {
+            log::error("autostart: auto/{}: not started: {}", entry, added.error().message());
+            continue;
+        }
+        DomainRecord& r = **added;
+        if (auto status = start_domain(r, false); !status) {
+            log::error("autostart: auto/{}: {} not started: {}", entry, r.name, status.error().message());
+            m_registry.remove(r.name);
+            continue;
+        }
+        log::info("autostart: auto/{}: started {} as domain {}", entry, r.name, r.id);
+    }
+}
+
+// ---- the loop -------------------------------------------------------------------------
+
+Status Xend::run()
+{
+    sigset_t mask;
+    sigemptyset(&mask);
+    for (int sig : { SIGTERM, SIGINT, SIGCHLD, SIGHUP })
+        sigaddset(&mask, sig);
+    if (::sigprocmask(SIG_BLOCK, &mask, nullptr) != 0)
+        return fail_errno("sigprocmask");
+    ::signal(SIGPIPE, SIG_IGN);
+    m_signals = UniqueFd(::signalfd(-1, &mask, SFD_CLOEXEC | SFD_NONBLOCK));
+    if (!m_signals)
+        return fail_errno("signalfd");
+
+    load_managed_domains();
+    adopt_running_domains();
+    start_auto_domains();
+    log::info("xend ready on {} ({} domains)", m_options.socket_path, m_registry.size());
+
+    while (!m_stopping) {
+        std::vector<pollfd> fds;
+        fds.push_back({ m_signals.get(), POLLIN, 0 });
+        fds.push_back({ m_listener.get(), POLLIN, 0 });
+        for (auto const& [fd, client] : m_clients)
+            fds.push_back({ fd, POLLIN, 0 });
+        for (auto const& [fd, id] : m_pidfds)
+            fds.push_back({ fd, POLLIN, 0 });
+        int n = ::poll(fds.data(), fds.size(), -1);
+        if (n < 0 && errno == EINTR)
+            continue;
+        if (n < 0)
+            return fail_errno("poll");
+        for (auto const& p : fds) {
+            if (!p.revents)
+                continue;
+            if (p.fd == m_signals.get()) {
+                signalfd_siginfo info {};
+                while (::read(m_signals.get(), &info, sizeof(info)) == sizeof(info)) {
+                    if (info.ssi_signo == SIGTERM || info.ssi_signo == SIGINT) {
+                        log::info("xend stopping on signal {}; domains keep running", info.ssi_signo);
+                        m_stopping = true;
+                    }
+                }
+                reap_children();
+            } else if (p.fd == m_listener.get()) {
+                for (;;) {
+                    UniqueFd client(::accept4(m_listener.get(), nullptr, nullptr, SOCK_CLOEXEC));
+                    if (!client)
+                        break;
+                    // A client that stops reading its replies must not stall xend.
+                    timeval timeout { 2, 0 };
+                    ::setsockopt(client.get(), SOL_SOCKET, SO_SNDTIMEO, &timeout, sizeof(timeout));
+                    int fd = client.get();
+                    m_clients[fd] = Client { std::move(client), {} };
+                }
+            } else if (m_clients.contains(p.fd)) {
+                serve_client(p.fd);
+            } else if (auto it = m_pidfds.find(p.fd); it != m_pidfds.end()) {
+                on_domain_exit(it->second);
+            }
+        }
+    }
+    return {};
+}
+
+void Xend::reap_children()
+{
+    while (::waitpid(-1, nullptr, WNOHANG) > 0) { }
+}
+
+void Xend::serve_client(int fd)
+{
+    auto& client = m_clients[fd];
+    char buffer[65536];
+    ssize_t n = ::recv(fd, buffer, sizeof(buffer), MSG_DONTWAIT);
+    if (n < 0 && (errno == EAGAIN || errno == EINTR))
+        return;
+    if (n <= 0) {
+        m_clients.erase(fd);
+        return;
+    }
+    client.input.append(buffer, size_t(n));
+    size_t newline;
+    while ((newline = client.input.find('\n')) != std::string::npos) {
+        std::string line = client.input.substr(0, newline);
+        client.input.erase(0, newline + 1);
+        std::string reply = handle_request(line).dump() + "\n";
+        size_t done = 0;
+        while (done < reply.size()) {
+            ssize_t w = ::send(fd, reply.data() + done, reply.size() - done, MSG_NOSIGNAL);
+            if (w < 0 && errno == EINTR)
+                continue;
+            if (w <= 0) {
+                m_clients.erase(fd);
+                return;
+            }
+            done += size_t(w);
+        }
+        if (!m_clients.contains(fd))
+            return;
+    }
+    if (client.input.size() > api::kMaxLine) {
+        log::warn("API client sent a request longer than {} bytes; disconnected", api::kMaxLine);
+        m_clients.erase(fd);
+    }
+}
+
+Json Xend::handle_request(std::string_view line)
+{
+    auto request = api::decode_request(line);
+    if (!request)
+        return api::error_reply(request.error().message());
+    auto result = dispatch(*request);
+    if (!result) {
+        log::debug("API {}: {}", request->op, result.error().message());
+        return api::error_reply(result.error().message());
+    }
+    return api::ok_reply(std::move(*result));
+}
+
+Result<Json> Xend::dispatch(api::Request const& request)
+{
+    auto const& op = request.op;
+    auto const& args = request.args;
+    if (op == "list")
+        return op_list(args);
+    if (op == "create")
+        return op_create(args);
+    if (op == "new")
+        return op_new(args);
+    if (op == "start")
+        return op_start(args);
+    if (op == "delete")
+        return op_delete(args);
+    if (op == "destroy")
+        return op_destroy(args);
+    if (op == "rename")
+        return op_rename(args);
+    if (op == "mem-max")
+        return op_mem_max(args);
+    if (op == "shutdown" || op == "reboot" || op == "pause" || op == "unpause" || op == "mem-set" || op == "vcpu-set"
+        || op == "vcpu-pin" || op == "sysrq")
+        return op_forward(op, args);
+    if (op == "console")
+        return op_console(args);
+    if (op == "info")
+        return op_info();
+    if (op == "log" || op == "dmesg")
+        return op_log(args);
+    return fail("unknown operation '{}'", op);
+}
+
+// ---- lookups and descriptions ---------------------------------------------------------
+
+Result<DomainRecord*> Xend::lookup(Json const& args, char const* key)
+{
+    auto name = XENITH_TRY(api::string_arg(args, key));
+    if (name == "Domain-0" || name == "0")
+        return fail("Domain-0 is the host and cannot be managed this way");
+    auto* record = m_registry.find(name);
+    if (!record)
+        return fail("Domain '{}' does not exist.", name);
+    return record;
+}
+
+Result<DomainRecord*> Xend::lookup_running(Json const& args)
+{
+    auto* record = XENITH_TRY(lookup(args));
+    if (record->phase != DomainPhase::Running)
+        return fail("Domain '{}' is not running.", record->name);
+    return record;
+}
+
+Json Xend::describe_domain0()
+{
+    return { { "name", "Domain-0" }, { "id", 0 }, { "memory_mib", m_host.total_memory_mib },
+        { "max_memory_mib", m_host.total_memory_mib }, { "vcpus", m_host.nr_cpus }, { "state", "r-----" },
+        // Domain-0's time is xend's own CPU time: the host work done for the toolstack.
+        { "cpu_seconds", process_cpu_seconds(::getpid()) }, { "uptime_seconds", now_seconds() - m_start_time },
+        { "managed", false } };
+}
+
+Json Xend::describe(DomainRecord& r, bool long_form)
+{
+    std::optional<DomainStatus> status;
+    if (r.phase == DomainPhase::Running && !r.destroying) {
+        if (auto reply = control_call(r, control::kOpStatus, Json::object(), 1000ms); reply)
+            status = control::status_from_json(*reply);
+    }
+    Json d;
+    d["name"] = r.name;
+    d["id"] = r.is_active() ? Json(r.id) : Json(nullptr);
+    d["state"] = state_letters(r, status);
+    d["managed"] = r.managed;
+    d["memory_mib"] = status && status->memory_mib ? status->memory_mib : r.config.memory_mib;
+    d["max_memory_mib"] = status && status->max_memory_mib ? status->max_memory_mib : std::max(r.config.maxmem_mib, r.config.memory_mib);
+    unsigned online = 0;
+    if (status)
+        for (auto const& v : status->vcpus)
+            online += v.online ? 1 : 0;
+    d["vcpus"] = online ? online : r.config.vcpus;
+    d["cpu_seconds"] = status ? status->cpu_seconds : (r.phase == DomainPhase::Running ? process_cpu_seconds(r.vm_pid) : 0.0);
+    d["uptime_seconds"] = r.is_active() ? (status && status->uptime_seconds > 0 ? status->uptime_seconds : now_seconds() - r.start_time) : 0.0;
+    d["start_time"] = r.start_time;
+    if (status) {
+        Json vcpus = Json::array();
+        for (auto const& v : status->vcpus)
+            vcpus.push_back({ { "id", v.id }, { "online", v.online }, { "running", v.running }, { "cpu_seconds", v.cpu_seconds },
+                { "host_cpu", v.host_cpu }, { "affinity", v.affinity } });
+        d["vcpu_info"] = vcpus;
+    }
+    if (long_form) {
+        d["uuid"] = r.uuid;
+        d["config"] = to_json(r.config);
+        d["console"] = r.console_path;
+        d["console_log"] = r.console_log;
+        d["vm_log"] = r.vm_log;
+        d["pid"] = r.vm_pid;
+    }
+    return d;
+}
+
+Result<Json> Xend::op_list(Json const& args)
+{
+    bool long_form = args.value("long", false);
+    Json domains = Json::array();
+    auto names = args.find("domains");
+    if (names != args.end() && names->is_array() && !names->empty()) {
+        for (auto const& name : *names) {
+            if (!name.is_string())
+                return fail("\"domains\" must be a list of names or ids");
+            auto n = name.get<std::string>();
+            if (n == "Domain-0" || n == "0") {
+                domains.push_back(describe_domain0());
+                continue;
+            }
+            auto* record = m_registry.find(n);
+            if (!record)
+                return fail("Domain '{}' does not exist.", n);
+            domains.push_back(describe(*record, long_form));
+        }
+    } else {
+        domains.push_back(describe_domain0());
+        for (auto* record : m_registry.all())
+            domains.push_back(describe(*record, long_form));
+    }
+    return Json { { "domains", domains } };
+}
+
+// ---- create, start, destroy -----------------------------------------------------------
+
+Result<DomainConfig> Xend::config_from_args(Json const& args)
+{
+    auto it = args.find("config");
+    if (it == args.end() || !it->is_object())
+        return fail("request needs \"config\" (a domain config as JSON, as 'xm create -n' prints it)");
+    auto config = XENITH_TRY(domain_config_from_json(*it));
+    XENITH_TRY(validate_domain_name(config.name));
+    XENITH_TRY(validate_domain_config(config));
+    return config;
+}
+
+Result<Json> Xend::op_create(Json const& args)
+{
+    auto config = XENITH_TRY(config_from_args(args));
+    if (auto* existing = m_registry.find_by_name(config.name)) {
+        if (existing->is_active())
+            return fail("Domain '{}' already exists with ID '{}'", config.name, existing->id);
+        return fail("Domain '{}' is a managed domain; use 'xm start {}'", config.name, config.name);
+    }
+    DomainRecord record;
+    record.name = config.name;
+    record.config = std::move(config);
+    DomainRecord& r = *XENITH_TRY(m_registry.add(std::move(record)));
+    if (auto status = start_domain(r, args.value("paused", false)); !status) {
+        std::string name = r.name;
+        m_registry.remove(name);
+        return std::unexpected(status.error());
+    }
+    log::info("domain {} created as id {}", r.name, r.id);
+    return Json { { "id", r.id }, { "name", r.name }, { "console", r.console_path } };
+}
+
+Result<Json> Xend::op_new(Json const& args)
+{
+    auto config = XENITH_TRY(config_from_args(args));
+    if (auto* existing = m_registry.find_by_name(config.name)) {
+        if (existing->managed && !existing->is_active()) {
+            // xm new on a defined domain updates its definition, as in Xen.
+            existing->config = std::move(config);
+            XENITH_TRY(m_store.save_managed(*existing));
+            return Json { { "name", existing->name } };
+        }
+        return fail("Domain '{}' already exists{}", config.name, existing->is_active() ? fmt::format(" with ID '{}'", existing->id) : "");
+    }
+    DomainRecord record;
+    record.name = config.name;
+    record.uuid = config.uuid.empty() ? random_uuid() : config.uuid;
+    record.config = std::move(config);
+    record.managed = true;
+    XENITH_TRY(m_store.save_managed(record));
+    DomainRecord& r = *XENITH_TRY(m_registry.add(std::move(record)));
+    log::info("domain {} defined (managed)", r.name);
+    return Json { { "name", r.name } };
+}
+
+Result<Json> Xend::op_start(Json const& args)
+{
+    auto* record = XENITH_TRY(lookup(args));
+    if (!record->managed)
+        return fail("Domain '{}' is not a managed domain ('xm new' defines one)", record->name);
+    if (record->is_active())
+        return fail("Domain '{}' is already running with ID '{}'", record->name, record->id);
+    XENITH_TRY(start_domain(*record, args.value("paused", false)));
+    return Json { { "id", record->id }, { "name", record->name } };
+}
+
+Result<Json> Xend::op_delete(Json const& args)
+{
+    auto* record = XENITH_TRY(lookup(args));
+    if (!record->managed)
+        return fail("Domain '{}' is not a managed domain", record->name);
+    if (record->is_active())
+        return fail("Domain '{}' is running; shut it down or destroy it first", record->name);
+    XENITH_TRY(m_store.remove_managed(record->name));
+    log::info("domain {} deleted", record->name);
+    m_registry.remove(record->name);
+    return Json::object();
+}
+
+Result<Json> Xend::op_destroy(Json const& args)
+{
+    auto* record = XENITH_TRY(lookup(args));
+    if (!record->is_active())
+        return fail("Domain '{}' is not running.", record->name);
+    XENITH_TRY(destroy_domain(*record));
+    return Json::object();
+}
+
+Status Xend::start_domain(DomainRecord& r, bool paused)
+{
+    if (r.uuid.empty())
+        r.uuid = r.config.uuid.empty() ? random_uuid() : r.config.uuid;
+    for (auto& vif : r.config.vifs)
+        if (vif.mac.empty())
+            vif.mac = random_mac();
+    if (r.managed)
+        (void)m_store.save_managed(r);
+
+    uint32_t id = m_registry.allocate_id();
+    XENITH_TRY(m_store.save_next_id(m_registry.next_id()));
+    r.id = id;
+    r.run_dir = m_store.domain_run_dir(id);
+    r.control_path = r.run_dir + "/control.sock";
+    r.console_path = r.run_dir + "/console.sock";
+    r.console_log = m_options.dirs.log + "/console/" + r.name + ".log";
+    r.vm_log = m_options.dirs.log + "/xenith-vm-" + r.name + ".log";
+    r.paused = false;
+    r.destroying = false;
+
+    LaunchSettings settings { m_options.vm_binary, m_options.config.console_limit_kib * 1024 };
+    auto launched = launch_vm(r, settings);
+    if (!launched) {
+        r.id = kNoDomainId;
+        r.phase = DomainPhase::Inactive;
+        remove_run_dir(r.run_dir);
+        return std::unexpected(launched.error());
+    }
+    r.monitor_pid = launched->monitor_pid;
+    r.monitor_start = launched->monitor_start;
+    r.vm_pid = launched->vm_pid;
+    r.start_time = now_seconds();
+    r.phase = DomainPhase::Running;
+    if (auto status = watch(r); !status)
+        log::error("domain {}: {}", r.name, status.error().message());
+    persist(r);
+
+    // Wait until xenith-vm's control socket answers, or it dies trying.
+    auto deadline = std::chrono::steady_clock::now() + kStartTimeout;
+    std::string last_error;
+    for (;;) {
+        auto it = m_pidfd_of.find(r.id);
+        if (it != m_pidfd_of.end()) {
+            pollfd p { it->second.get(), POLLIN, 0 };
+            if (::poll(&p, 1, 0) > 0) {
+                auto exit = read_exit_file(r.run_dir + "/exit").value_or(VmExitInfo {});
+                std::string tail = vm_log_tail(r);
+                unwatch(r);
+                (void)m_store.remove_running(r.id);
+                remove_run_dir(r.run_dir);
+                r.id = kNoDomainId;
+                r.phase = DomainPhase::Inactive;
+                reap_children();
+                return fail("xenith-vm exited during start-up ({}){}{}", exit.describe(), tail.empty() ? "" : ": ", tail);
+            }
+        }
+        if (::access(r.control_path.c_str(), F_OK) == 0) {
+            auto identity = control_call(r, control::kOpIdentify, Json::object(), 1000ms);
+            if (identity)
+                break;
+            last_error = identity.error().message();
+        }
+        if (std::chrono::steady_clock::now() > deadline) {
+            log::error("domain {}: control socket {} did not answer within {} s{}", r.name, r.control_path,
+                std::chrono::duration_cast<std::chrono::seconds>(kStartTimeout).count(), last_error.empty() ? "" : ": " + last_error);
+            (void)destroy_domain(r);
+            return fail("xenith-vm did not answer on its control socket within {} s; see {}",
+                std::chrono::duration_cast<std::chrono::seconds>(kStartTimeout).count(), r.vm_log);
+        }
+        std::this_thread::sleep_for(20ms);
+    }
+    if (paused) {
+        if (auto reply = control_call(r, control::kOpPause); !reply)
+            log::warn("domain {}: could not pause after start: {}", r.name, reply.error().message());
+        else
+            r.paused = true;
+        persist(r);
+    }
+    return {};
+}
+
+Status Xend::destroy_domain(DomainRecord& r)
+{
+    if (r.phase != DomainPhase::Running) {
+        retire(r);
+        return {};
+    }
+    r.destroying = true;
+    auto reply = control_call(r, control::kOpDestroy, Json::object(), 2000ms);
+    if (!reply)
+        log::warn("domain {}: destroy through the control socket failed ({}); killing xenith-vm pid {}", r.name, reply.error().message(), r.vm_pid);
+    auto wait_exit = [&](std::chrono::milliseconds limit) {
+        auto it = m_pidfd_of.find(r.id);
+        if (it == m_pidfd_of.end())
+            return true;
+        pollfd p { it->second.get(), POLLIN, 0 };
+        return ::poll(&p, 1, int(limit.count())) > 0;
+    };
+    if (!reply || !wait_exit(3000ms)) {
+        if (r.vm_pid > 0)
+            ::kill(r.vm_pid, SIGKILL);
+        if (!wait_exit(3000ms))
+            return fail("Domain '{}' (xenith-vm pid {}) did not exit; it is left listed as dying", r.name, r.vm_pid);
+    }
+    log::info("domain {} (id {}) destroyed", r.name, r.id);
+    reap_children();
+    retire(r);
+    return {};
+}
+
+// ---- supervision ----------------------------------------------------------------------
+
+Status Xend::watch(DomainRecord& r)
+{
+    int fd = pidfd_open(r.monitor_pid);
+    if (fd < 0)
+        return fail_errno(fmt::format("pidfd_open({})", r.monitor_pid));
+    m_pidfds[fd] = r.id;
+    m_pidfd_of[r.id] = UniqueFd(fd);
+    return {};
+}
+
+void Xend::unwatch(DomainRecord& r)
+{
+    auto it = m_pidfd_of.find(r.id);
+    if (it == m_pidfd_of.end())
+        return;
+    m_pidfds.erase(it->second.get());
+    m_pidfd_of.erase(it);
+}
+
+void Xend::on_domain_exit(uint32_t id)
+{
+    reap_children();
+    auto* r = m_registry.find_by_id(id);
+    if (!r) {
+        if (auto it = m_pidfd_of.find(id); it != m_pidfd_of.end()) {
+            m_pidfds.erase(it->second.get());
+            m_pidfd_of.erase(it);
+        }
+        return;
+    }
+    unwatch(*r);
+    if (r->destroying) {
+        retire(*r);
+        return;
+    }
+    auto exit = read_exit_file(r->run_dir + "/exit").value_or(VmExitInfo {});
+    carry_out(*r, exit);
+}
+
+void Xend::carry_out(DomainRecord& r, VmExitInfo const& exit)
+{
+    unwatch(r);
+    std::string name = r.name;
+    log::info("domain {} (id {}) {}", name, r.id, exit.describe());
+    LifecycleAction action = LifecycleAction::Destroy;
+    DomainPhase preserved = DomainPhase::Shutdown;
+    char const* key = "on_poweroff";
+    switch (exit.reason) {
+    case VmExit::Destroyed:
+        retire(r);
+        return;
+    case VmExit::Error: {
+        std::string tail = vm_log_tail(r);
+        log::error("domain {}: xenith-vm failed{}{}", name, tail.empty() ? "" : ": ", tail);
+        retire(r);
+        return;
+    }
+    case VmExit::Poweroff:
+        action = r.config.on_poweroff;
+        break;
+    case VmExit::Reboot:
+        action = r.config.on_reboot;
+        key = "on_reboot";
+        break;
+    case VmExit::Crash:
+    case VmExit::Unknown:
+        action = r.config.on_crash;
+        preserved = DomainPhase::Crashed;
+        key = "on_crash";
+        break;
+    }
+    bool coredump = action == LifecycleAction::CoredumpDestroy || action == LifecycleAction::CoredumpRestart;
+    if (coredump)
+        log::warn("domain {}: {}={}: guest core dumps are not supported yet{}", name, key, to_string(action),
+            m_options.config.enable_dump ? "" : " (and enable-dump is off)");
+    log::info("domain {}: carrying out {}={}", name, key, to_string(action));
+    switch (action) {
+    case LifecycleAction::Destroy:
+    case LifecycleAction::CoredumpDestroy:
+        retire(r);
+        return;
+    case LifecycleAction::Preserve:
+        r.phase = preserved;
+        persist(r);
+        return;
+    case LifecycleAction::Restart:
+    case LifecycleAction::RenameRestart:
+    case LifecycleAction::SoftReset:
+    case LifecycleAction::CoredumpRestart:
+        break;
+    }
+    double ran = now_seconds() - r.start_time;
+    r.quick_restarts = ran < kQuickRestartSeconds ? r.quick_restarts + 1 : 0;
+    if (r.quick_restarts > kMaxQuickRestarts) {
+        log::error("domain {}: restarted {} times, each within {} s of starting; not restarting it again ({}={})", name,
+            kMaxQuickRestarts, kQuickRestartSeconds, key, to_string(action));
+        retire(r);
+        return;
+    }
+    uint32_t old_id = r.id;
+    (void)m_store.remove_running(old_id);
+    remove_run_dir(r.run_dir);
+    unsigned quick = r.quick_restarts;
+    if (auto status = start_domain(r, false); !status) {
+        log::error("domain {}: restart failed: {}", name, status.error().message());
+        if (!r.managed)
+            m_registry.remove(name);
+        return;
+    }
+    r.quick_restarts = quick;
+    log::info("domain {} restarted as id {} (was {})", name, r.id, old_id);
+}
+
+void Xend::retire(DomainRecord& r)
+{
+    unwatch(r);
+    if (r.id != kNoDomainId)
+        (void)m_store.remove_running(r.id);
+    remove_run_dir(r.run_dir);
+    if (r.managed) {
+        r.phase = DomainPhase::Inactive;
+        r.id = kNoDomainId;
+        r.monitor_pid = r.vm_pid = 0;
+        r.paused = r.destroying = false;
+        return;
+    }
+    std::string name = r.name;
+    m_registry.remove(name); // `r` is gone from here on
+}
+
+void Xend::persist(DomainRecord const& r)
+{
+    if (r.is_active()) {
+        if (auto status = m_store.save_running(r); !status)
+            log::error("domain {}: {}", r.name, status.error().message());
+    }
+    if (r.managed) {
+        if (auto status = m_store.save_managed(r); !status)
+            log::error("domain {}: {}", r.name, status.error().message());
+    }
+}
+
+std::string Xend::vm_log_tail(DomainRecord const& r)
+{
+    std::ifstream in(r.vm_log);
+    std::string line, last;
+    while (std::getline(in, line))
+        if (!line.empty())
+            last = line;
+    return last;
+}
+
+Result<Json> Xend::control_call(DomainRecord const& r, std::string_view op, Json args, std::chrono::milliseconds timeout)
+{
+    auto client = XENITH_TRY(LineClient::connect(r.control_path));
+    auto reply = XENITH_TRY(client.call_json(control::request(op, std::move(args)), timeout));
+    if (!reply.value("ok", false))
+        return fail("{}", reply.value("error", std::string("xenith-vm refused the request")));
+    return reply.value("result", Json::object());
+}
+
+// ---- the other operations -------------------------------------------------------------
+
+Result<Json> Xend::op_forward(std::string const& op, Json const& args)
+{
+    auto* r = XENITH_TRY(lookup_running(args));
+    Json forwarded = Json::object();
+    if (op == "mem-set") {
+        auto mib = XENITH_TRY(api::unsigned_arg(args, "mib"));
+        uint64_t max = std::max(r->config.maxmem_mib, r->config.memory_mib);
+        if (mib == 0 || mib > max)
+            return fail("memory {} MiB is outside 1..{} MiB, the maximum of domain '{}' (raise it with 'xm mem-max')", mib, max, r->name);
+        forwarded["mib"] = mib;
+    } else if (op == "vcpu-set") {
+        auto count = XENITH_TRY(api::unsigned_arg(args, "count"));
+        unsigned max = std::max(r->config.maxvcpus, r->config.vcpus);
+        if (count == 0 || count > max)
+            return fail("{} VCPUs is outside 1..{}, the maximum of domain '{}' (maxvcpus in its config)", count, max, r->name);
+        forwarded["count"] = count;
+    } else if (op == "vcpu-pin") {
+        forwarded["vcpu"] = XENITH_TRY(api::unsigned_arg(args, "vcpu"));
+        if (!args.contains("cpus") || !args["cpus"].is_array())
+            return fail("request needs \"cpus\" (a list of host CPU numbers)");
+        forwarded["cpus"] = args["cpus"];
+    } else if (op == "sysrq") {
+        forwarded["key"] = XENITH_TRY(api::string_arg(args, "key"));
+    }
+    auto result = XENITH_TRY(control_call(*r, op, forwarded));
+    if (op == "pause")
+        r->paused = true;
+    else if (op == "unpause")
+        r->paused = false;
+    else if (op == "mem-set")
+        r->config.memory_mib = forwarded["mib"].get<uint64_t>();
+    else if (op == "vcpu-set")
+        r->config.vcpus = forwarded["count"].get<unsigned>();
+    persist(*r);
+    return result;
+}
+
+Result<Json> Xend::op_rename(Json const& args)
+{
+    auto* r = XENITH_TRY(lookup(args));
+    auto new_name = XENITH_TRY(api::string_arg(args, "new_name"));
+    XENITH_TRY(validate_domain_name(new_name));
+    std::string old_name = r->name;
+    bool managed = r->managed;
+    XENITH_TRY(m_registry.rename(old_name, new_name));
+    auto* renamed = m_registry.find_by_name(new_name);
+    if (managed)
+        (void)m_store.remove_managed(old_name);
+    persist(*renamed);
+    log::info("domain {} renamed to {}", old_name, new_name);
+    return Json::object();
+}
+
+Result<Json> Xend::op_mem_max(Json const& args)
+{
+    auto* r = XENITH_TRY(lookup(args));
+    auto mib = XENITH_TRY(api::unsigned_arg(args, "mib"));
+    if (mib < r->config.memory_mib)
+        return fail("maximum {} MiB is below the current memory {} MiB of domain '{}'", mib, r->config.memory_mib, r->name);
+    r->config.maxmem_mib = mib;
+    persist(*r);
+    return Json::object();
+}
+
+Result<Json> Xend::op_console(Json const& args)
+{
+    auto* r = XENITH_TRY(lookup_running(args));
+    return Json { { "name", r->name }, { "id", r->id }, { "console", r->console_path }, { "console_log", r->console_log } };
+}
+
+Result<Json> Xend::op_info()
+{
+    m_host = probe_host_info();
+    unsigned long used = 0;
+    for (auto* r : m_registry.all())
+        if (r->phase == DomainPhase::Running)
+            used += r->config.memory_mib;
+    return Json {
+        { "host", m_host.host },
+        { "release", m_host.release },
+        { "version", m_host.version },
+        { "machine", m_host.machine },
+        { "nr_cpus", m_host.nr_cpus },
+        { "nr_nodes", m_host.nr_nodes },
+        { "cores_per_socket", m_host.cores_per_socket },
+        { "threads_per_core", m_host.threads_per_core },
+        { "cpu_mhz", m_host.cpu_mhz },
+        { "hw_caps", m_host.virt_flags },
+        { "virt_caps", m_host.virt_caps },
+        { "total_memory", m_host.total_memory_mib },
+        { "free_memory", m_host.free_memory_mib },
+        { "domain_memory", used },
+        { "dom0_min_mem", m_options.config.dom0_min_mem_mib },
+        { "console_limit", m_options.config.console_limit_kib },
+        { "xend_uptime", now_seconds() - m_start_time },
+    };
+}
+
+Result<Json> Xend::op_log(Json const& args)
+{
+    if (args.value("op", std::string()) == "dmesg") {
+        bool clear = args.value("clear", false);
+        return Json { { "lines", xend_log::recent(clear) } };
+    }
+    std::string path = m_options.config.logfile.empty() ? m_options.dirs.default_log_path() : m_options.config.logfile;
+    auto text = read_small_file(path);
+    if (!text)
+        return fail("xend log {}: {}", path, text.error().message());
+    return Json { { "path", path }, { "text", *text } };
+}
+
+} // namespace xenith
