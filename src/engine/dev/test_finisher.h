@@ -9,7 +9,7 @@
 namespace xenith {
 
 // One 32-bit register at +0: 0x5555 passes (poweroff), 0x7777 resets, 0x3333 | code << 16
-// fails with `code`. Other values are ignored. Linux reaches it through the syscon-poweroff
+// fails with `code`, written as 16 or 32 bits. Other values and byte writes are ignored. Linux reaches it through the syscon-poweroff
 // and syscon-reboot nodes this device also writes.
 // Threading: stateless apart from the callback, which is called on the writing vCPU's thread
 // and must itself be thread-safe.

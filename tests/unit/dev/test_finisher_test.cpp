@@ -40,7 +40,14 @@ TEST_F(FinisherTest, FailCarriesUpperHalfAsCode)
     EXPECT_EQ(got->second, 42u);
 }
 
-TEST_F(FinisherTest, OtherValuesOffsetsAndNarrowWritesAreIgnored)
+TEST_F(FinisherTest, HalfwordWriteCountsAsOpenSbiUsesIt)
+{
+    finisher.write(0, 0x7777, 2);
+    ASSERT_TRUE(got);
+    EXPECT_EQ(got->first, TestFinisher::Outcome::Reset);
+}
+
+TEST_F(FinisherTest, OtherValuesOffsetsAndByteWritesAreIgnored)
 {
     finisher.write(0, 0x1234, 4);
     finisher.write(4, 0x5555, 4);
