@@ -375,6 +375,11 @@ Result<DiskSpec> parse_disk_spec(std::string_view spec, std::vector<std::string>
             }
             break;
         case VdevSlot:
+            if (!parts.format && !looks_like_vdev(token) && (format_from_name(token) || token == "qed")) {
+                // "file:/x.qcow2,qcow2,xvda,w": a format after an xm prefix, before the vdev.
+                parts.format = std::string(token);
+                break;
+            }
             if (parts.vdev)
                 return fail("disk '{}': vdev given twice (each parameter may be given once, by position or as vdev=)", spec);
             XENITH_TRY(split_vdev_devtype(spec, token, parts));
