@@ -61,6 +61,15 @@ std::string random_mac()
     return fmt::format("00:16:3e:{:02x}:{:02x}:{:02x}", rd() & 0x7f, rd() & 0xff, rd() & 0xff);
 }
 
+// Domain-0's uptime is the host's, as xl reads it from /proc/uptime.
+double host_uptime_seconds()
+{
+    std::ifstream in("/proc/uptime");
+    double seconds = 0;
+    in >> seconds;
+    return seconds;
+}
+
 int pidfd_open(pid_t pid)
 {
     return int(::syscall(SYS_pidfd_open, pid, 0));
@@ -445,7 +454,7 @@ Json Xend::describe_domain0()
     return { { "name", "Domain-0" }, { "id", 0 }, { "memory_mib", m_host.total_memory_mib },
         { "max_memory_mib", m_host.total_memory_mib }, { "vcpus", m_host.nr_cpus }, { "state", "r-----" },
         // Domain-0's time is xend's own CPU time: the host work done for the toolstack.
-        { "cpu_seconds", process_cpu_seconds(::getpid()) }, { "uptime_seconds", now_seconds() - m_start_time },
+        { "cpu_seconds", process_cpu_seconds(::getpid()) }, { "uptime_seconds", host_uptime_seconds() },
         { "managed", false } };
 }
 

@@ -1,0 +1,566 @@
+// xm: the subcommand table and its handlers. xm only talks to xend's API.
+#include "toolstack/xm/xm_main.h"
+
+#include <chrono>
+#include <csignal>
+#include <cstdio>
+#include <ctime>
+#include <functional>
+#include <map>
+#include <span>
+#include <string>
+#include <thread>
+#include <unistd.h>
+#include <vector>
+
+#include "toolstack/config/config_json.h"
+#include "toolstack/config/domain_config_loader.h"
+#include "toolstack/config/xend_config.h"
+#include "toolstack/xend/api_protocol.h"
+#include "toolstack/xend/line_client.h"
+#include "toolstack/xend/xenith_dirs.h"
+#include "toolstack/xm/console_attach.h"
+#include "toolstack/xm/xm_formats.h"
+
+namespace xenith::xm {
+
+namespace {
+
+using Json = nlohmann::json;
+using Args = std::vector<std::string>;
+using namespace std::chrono_literals;
+
+constexpr char kVersion[] = "0.1";
+
+// A failure to report: "Error: MESSAGE" and exit 1; `usage` adds the command's usage line.
+struct Failure {
+    std::string message;
+    bool usage { false };
+};
+using Outcome = std::expected<void, Failure>;
+
+std::unexpected<Failure> error(std::string message) { return std::unexpected(Failure { std::move(message), false }); }
+std::unexpected<Failure> usage_error(std::string message) { return std::unexpected(Failure { std::move(message), true }); }
+
+struct Context {
+    XenithDirs dirs;
+    std::string socket_path;
+
+    Result<Json> call(std::string_view op, Json args = Json::object(), std::chrono::milliseconds timeout = 120s) const
+    {
+        auto client = LineClient::connect(socket_path);
+        if (!client)
+            return fail("cannot reach xend at {} ({}); is xend running? ('xend start')", socket_path, client.error().message());
+        auto line = XENITH_TRY(client->call_raw(api::request(op, std::move(args)).dump(), timeout));
+        return api::decode_reply(line);
+    }
+};
+
+// Splits "-x" style flags (also combined, "-wa") from positional arguments.
+struct Parsed {
+    std::string flags; // one char per flag seen
+    Args positional;
+    std::map<std::string, bool> long_flags;
+    bool has(char flag) const { return flags.find(flag) != std::string::npos; }
+};
+
+Result<Parsed> parse_flags(Args const& args, std::string_view allowed, std::map<std::string, char> const& long_names = {})
+{
+    Parsed parsed;
+    bool only_positional = false;
+    for (auto const& arg : args) {
+        if (only_positional || arg.size() < 2 || arg[0] != '-') {
+            parsed.positional.push_back(arg);
+            continue;
+        }
+        if (arg == "--") {
+            only_positional = true;
+            continue;
+        }
+        if (arg.starts_with("--")) {
+            auto it = long_names.find(arg.substr(2));
+            if (it == long_names.end())
+                return fail("unknown option {}", arg);
+            parsed.flags += it->second;
+            continue;
+        }
+        for (char c : arg.substr(1)) {
+            if (allowed.find(c) == std::string_view::npos)
+                return fail("unknown option -{}", c);
+            parsed.flags += c;
+        }
+    }
+    return parsed;
+}
+
+// ---- handlers ------------------------------------------------------------------------
+
+// A bare NAME means CONFIG_DIR/NAME, as in Xen, unless a file of that name is here.
+std::string resolve_config_path(Context const& ctx, std::string const& arg)
+{
+    if (arg.find('/') != std::string::npos || ::access(arg.c_str(), F_OK) == 0)
+        return arg;
+    return ctx.dirs.config + "/" + arg;
+}
+
+Result<DomainConfig> load_config(Context const& ctx, std::string const& arg)
+{
+    std::string path = resolve_config_path(ctx, arg);
+    std::vector<std::string> warnings;
+    auto config = load_domain_config(path, warnings);
+    for (auto const& warning : warnings)
+        std::fprintf(stderr, "Warning: %s\n", warning.c_str());
+    return config;
+}
+
+Outcome do_console(Context const& ctx, std::string const& domain)
+{
+    auto reply = ctx.call("console", { { "domain", domain } });
+    if (!reply)
+        return error(reply.error().message());
+    if (auto status = attach_console(reply->value("console", std::string())); !status)
+        return error(status.error().message());
+    return {};
+}
+
+Outcome cmd_create(Context const& ctx, Args const& args)
+{
+    auto parsed = parse_flags(args, "cpn", { { "console_autoconnect", 'c' }, { "paused", 'p' }, { "dryrun", 'n' } });
+    if (!parsed)
+        return usage_error(parsed.error().message());
+    if (parsed->positional.size() != 1)
+        return usage_error("'xm create' requires one config file or domain name");
+    std::string path = resolve_config_path(ctx, parsed->positional[0]);
+    auto config = load_config(ctx, parsed->positional[0]);
+    if (!config)
+        return error(config.error().message());
+    if (parsed->has('n')) {
+        std::printf("%s\n", to_json(*config).dump(4).c_str());
+        return {};
+    }
+    std::printf("Using config file \"%s\".\n", path.c_str());
+    auto reply = ctx.call("create", { { "config", to_json(*config) }, { "paused", parsed->has('p') } });
+    if (!reply)
+        return error(reply.error().message());
+    std::printf("Started domain %s (id=%u)\n", config->name.c_str(), reply->value("id", 0u));
+    std::fflush(stdout);
+    if (parsed->has('c'))
+        return do_console(ctx, config->name);
+    return {};
+}
+
+Outcome cmd_new(Context const& ctx, Args const& args)
+{
+    if (args.size() != 1)
+        return usage_error("'xm new' requires one config file or domain name");
+    auto config = load_config(ctx, args[0]);
+    if (!config)
+        return error(config.error().message());
+    auto reply = ctx.call("new", { { "config", to_json(*config) } });
+    if (!reply)
+        return error(reply.error().message());
+    return {};
+}
+
+Outcome cmd_start(Context const& ctx, Args const& args)
+{
+    auto parsed = parse_flags(args, "cp", { { "paused", 'p' }, { "console_autoconnect", 'c' } });
+    if (!parsed)
+        return usage_error(parsed.error().message());
+    if (parsed->positional.size() != 1)
+        return usage_error("'xm start' requires one domain name");
+    auto reply = ctx.call("start", { { "domain", parsed->positional[0] }, { "paused", parsed->has('p') } });
+    if (!reply)
+        return error(reply.error().message());
+    if (parsed->has('c'))
+        return do_console(ctx, parsed->positional[0]);
+    return {};
+}
+
+Result<Json> list_domains(Context const& ctx, Args const& names, bool long_form)
+{
+    auto reply = XENITH_TRY(ctx.call("list", { { "domains", names }, { "long", long_form } }));
+    return reply.value("domains", Json::array());
+}
+
+Outcome cmd_list(Context const& ctx, Args const& args)
+{
+    auto parsed = parse_flags(args, "l", { { "long", 'l' } });
+    if (!parsed)
+        return usage_error(parsed.error().message());
+    auto domains = list_domains(ctx, parsed->positional, parsed->has('l'));
+    if (!domains)
+        return error(domains.error().message());
+    if (parsed->has('l'))
+        std::printf("%s\n", domains->dump(4).c_str());
+    else
+        std::fputs(format_list(*domains).c_str(), stdout);
+    return {};
+}
+
+// Waits until none of `names` is listed any more (xm shutdown -w, xm reboot -w waits for the
+// old instance to go).
+Outcome wait_gone(Context const& ctx, std::vector<std::pair<std::string, long>> const& domains)
+{
+    for (;;) {
+        auto listed = list_domains(ctx, {}, false);
+        if (!listed)
+            return error(listed.error().message());
+        bool any = false;
+        for (auto const& d : *listed)
+            for (auto const& [name, id] : domains)
+                if (d.value("name", std::string()) == name && d["id"].is_number() && d["id"].get<long>() == id)
+                    any = true;
+        if (!any)
+            return {};
+        std::this_thread::sleep_for(200ms);
+    }
+}
+
+Outcome shutdown_like(Context const& ctx, Args const& args, char const* op)
+{
+    auto parsed = parse_flags(args, "wa", { { "wait", 'w' }, { "all", 'a' } });
+    if (!parsed)
+        return usage_error(parsed.error().message());
+    Args targets = parsed->positional;
+    if (parsed->has('a')) {
+        if (!targets.empty())
+            return usage_error(fmt::format("'xm {} -a' takes no domain", op));
+        auto listed = list_domains(ctx, {}, false);
+        if (!listed)
+            return error(listed.error().message());
+        for (auto const& d : *listed)
+            if (d["id"].is_number() && d["id"].get<long>() != 0 && d.value("state", std::string()).find_first_of("sc") == std::string::npos)
+                targets.push_back(d.value("name", std::string()));
+    } else if (targets.size() != 1) {
+        return usage_error(fmt::format("'xm {}' requires one domain (or -a for all)", op));
+    }
+    std::vector<std::pair<std::string, long>> waiting;
+    for (auto const& target : targets) {
+        auto listed = list_domains(ctx, { target }, false);
+        if (!listed)
+            return error(listed.error().message());
+        auto reply = ctx.call(op, { { "domain", target } });
+        if (!reply)
+            return error(reply.error().message());
+        auto const& d = listed->at(0);
+        if (d["id"].is_number())
+            waiting.emplace_back(d.value("name", std::string()), d["id"].get<long>());
+    }
+    if (parsed->has('w'))
+        return wait_gone(ctx, waiting);
+    return {};
+}
+
+Outcome cmd_shutdown(Context const& ctx, Args const& args) { return shutdown_like(ctx, args, "shutdown"); }
+Outcome cmd_reboot(Context const& ctx, Args const& args) { return shutdown_like(ctx, args, "reboot"); }
+
+// Commands of the form `xm OP DOMAIN`.
+Outcome simple(Context const& ctx, Args const& args, char const* op)
+{
+    if (args.size() != 1)
+        return usage_error(fmt::format("'xm {}' requires one domain", op));
+    auto reply = ctx.call(op, { { "domain", args[0] } });
+    if (!reply)
+        return error(reply.error().message());
+    return {};
+}
+
+Outcome cmd_destroy(Context const& ctx, Args const& args) { return simple(ctx, args, "destroy"); }
+Outcome cmd_pause(Context const& ctx, Args const& args) { return simple(ctx, args, "pause"); }
+Outcome cmd_unpause(Context const& ctx, Args const& args) { return simple(ctx, args, "unpause"); }
+Outcome cmd_delete(Context const& ctx, Args const& args) { return simple(ctx, args, "delete"); }
+
+Outcome cmd_console(Context const& ctx, Args const& args)
+{
+    if (args.size() != 1)
+        return usage_error("'xm console' requires one domain");
+    return do_console(ctx, args[0]);
+}
+
+Outcome cmd_rename(Context const& ctx, Args const& args)
+{
+    if (args.size() != 2)
+        return usage_error("'xm rename' requires a domain and a new name");
+    auto reply = ctx.call("rename", { { "domain", args[0] }, { "new_name", args[1] } });
+    if (!reply)
+        return error(reply.error().message());
+    return {};
+}
+
+Outcome cmd_domid(Context const& ctx, Args const& args)
+{
+    if (args.size() != 1)
+        return usage_error("'xm domid' requires one domain name");
+    auto listed = list_domains(ctx, args, false);
+    if (!listed)
+        return error(listed.error().message());
+    auto const& d = listed->at(0);
+    if (!d["id"].is_number())
+        return error(fmt::format("Domain '{}' is not running.", args[0]));
+    std::printf("%ld\n", d["id"].get<long>());
+    return {};
+}
+
+Outcome cmd_domname(Context const& ctx, Args const& args)
+{
+    if (args.size() != 1)
+        return usage_error("'xm domname' requires one domain id");
+    if (args[0].empty() || args[0].find_first_not_of("0123456789") != std::string::npos)
+        return error(fmt::format("'{}' is not a domain id", args[0]));
+    auto listed = list_domains(ctx, args, false);
+    if (!listed)
+        return error(listed.error().message());
+    std::printf("%s\n", listed->at(0).value("name", std::string()).c_str());
+    return {};
+}
+
+Outcome cmd_uptime(Context const& ctx, Args const& args)
+{
+    auto parsed = parse_flags(args, "s");
+    if (!parsed)
+        return usage_error(parsed.error().message());
+    auto listed = list_domains(ctx, parsed->positional, false);
+    if (!listed)
+        return error(listed.error().message());
+    std::fputs(format_uptime(*listed, parsed->has('s'), long(std::time(nullptr))).c_str(), stdout);
+    return {};
+}
+
+Outcome cmd_vcpu_list(Context const& ctx, Args const& args)
+{
+    auto listed = list_domains(ctx, args, false);
+    if (!listed)
+        return error(listed.error().message());
+    std::fputs(format_vcpu_list(*listed).c_str(), stdout);
+    return {};
+}
+
+Result<uint64_t> parse_count(std::string const& text, char const* what)
+{
+    if (text.empty() || text.find_first_not_of("0123456789") != std::string::npos || text.size() > 12)
+        return fail("{} '{}' is not a whole number", what, text);
+    return std::stoull(text);
+}
+
+Outcome number_op(Context const& ctx, Args const& args, char const* op, char const* key, char const* what)
+{
+    if (args.size() != 2)
+        return usage_error(fmt::format("'xm {}' requires a domain and {}", op, what));
+    auto value = parse_count(args[1], what);
+    if (!value)
+        return error(value.error().message());
+    auto reply = ctx.call(op, { { "domain", args[0] }, { key, *value } });
+    if (!reply)
+        return error(reply.error().message());
+    return {};
+}
+
+Outcome cmd_mem_set(Context const& ctx, Args const& args) { return number_op(ctx, args, "mem-set", "mib", "a memory size in MiB"); }
+Outcome cmd_mem_max(Context const& ctx, Args const& args) { return number_op(ctx, args, "mem-max", "mib", "a memory size in MiB"); }
+Outcome cmd_vcpu_set(Context const& ctx, Args const& args) { return number_op(ctx, args, "vcpu-set", "count", "a VCPU count"); }
+
+Outcome cmd_sysrq(Context const& ctx, Args const& args)
+{
+    if (args.size() != 2 || args[1].size() != 1)
+        return usage_error("'xm sysrq' requires a domain and one key letter");
+    auto reply = ctx.call("sysrq", { { "domain", args[0] }, { "key", args[1] } });
+    if (!reply)
+        return error(reply.error().message());
+    return {};
+}
+
+Outcome cmd_info(Context const& ctx, Args const& args)
+{
+    if (!args.empty())
+        return usage_error("'xm info' takes no arguments");
+    auto reply = ctx.call("info");
+    if (!reply)
+        return error(reply.error().message());
+    std::fputs(format_info(*reply, kVersion).c_str(), stdout);
+    return {};
+}
+
+Outcome cmd_dmesg(Context const& ctx, Args const& args)
+{
+    auto parsed = parse_flags(args, "c", { { "clear", 'c' } });
+    if (!parsed)
+        return usage_error(parsed.error().message());
+    auto reply = ctx.call("dmesg", { { "clear", parsed->has('c') } });
+    if (!reply)
+        return error(reply.error().message());
+    for (auto const& line : reply->value("lines", Json::array()))
+        std::printf("%s\n", line.get<std::string>().c_str());
+    return {};
+}
+
+Outcome cmd_log(Context const& ctx, Args const& args)
+{
+    if (!args.empty())
+        return usage_error("'xm log' takes no arguments");
+    auto reply = ctx.call("log");
+    if (!reply)
+        return error(reply.error().message());
+    std::fputs(reply->value("text", std::string()).c_str(), stdout);
+    return {};
+}
+
+Outcome cmd_top(Context const& ctx, Args const& args)
+{
+    // xentop's batch options: -b (no screen control), -i N iterations, -d SECONDS delay.
+    bool batch = false;
+    long iterations = -1;
+    double delay = 3;
+    for (size_t i = 0; i < args.size(); ++i) {
+        if (args[i] == "-b" || args[i] == "--batch")
+            batch = true;
+        else if ((args[i] == "-i" || args[i] == "--iterations") && i + 1 < args.size())
+            iterations = std::strtol(args[++i].c_str(), nullptr, 10);
+        else if ((args[i] == "-d" || args[i] == "--delay") && i + 1 < args.size())
+            delay = std::strtod(args[++i].c_str(), nullptr);
+        else
+            return usage_error(fmt::format("unknown option {}", args[i]));
+    }
+    if (delay <= 0)
+        delay = 3;
+    std::map<std::string, double> previous;
+    auto previous_time = std::chrono::steady_clock::now();
+    for (long frame = 0; iterations < 0 || frame < iterations; ++frame) {
+        if (frame > 0)
+            std::this_thread::sleep_for(std::chrono::duration<double>(delay));
+        auto listed = list_domains(ctx, {}, false);
+        if (!listed)
+            return error(listed.error().message());
+        auto info = ctx.call("info");
+        if (!info)
+            return error(info.error().message());
+        auto now = std::chrono::steady_clock::now();
+        double elapsed = std::chrono::duration<double>(now - previous_time).count();
+        Json percent = Json::object();
+        for (auto const& d : *listed) {
+            auto name = d.value("name", std::string());
+            double cpu = d.value("cpu_seconds", 0.0);
+            if (frame > 0 && previous.contains(name) && elapsed > 0)
+                percent[name] = 100.0 * (cpu - previous[name]) / elapsed;
+            previous[name] = cpu;
+        }
+        previous_time = now;
+        if (!batch)
+            std::fputs("\033[H\033[2J", stdout);
+        std::fputs(format_top(*listed, *info, percent, long(std::time(nullptr))).c_str(), stdout);
+        if (batch)
+            std::fputs("\n", stdout);
+        std::fflush(stdout);
+    }
+    return {};
+}
+
+struct Command {
+    std::string_view name;
+    Outcome (*handler)(Context const&, Args const&);
+    std::string_view usage;
+    std::string_view help;
+};
+
+Outcome cmd_help(Context const&, Args const&);
+
+// The whole CLI. Order is the order of `xm help`.
+constexpr Command kCommands[] = {
+    { "console", cmd_console, "<Domain>", "Attach to <Domain>'s console (Ctrl-] detaches)." },
+    { "create", cmd_create, "[-c] [-p] [-n] <ConfigFile|Name>", "Create a domain from a config file (a bare name means CONFIG_DIR/name)." },
+    { "new", cmd_new, "<ConfigFile|Name>", "Define a managed domain, kept across xend restarts." },
+    { "start", cmd_start, "[-p] [-c] <DomainName>", "Start a managed domain." },
+    { "delete", cmd_delete, "<DomainName>", "Remove a managed domain's definition." },
+    { "destroy", cmd_destroy, "<Domain>", "Terminate a domain immediately." },
+    { "list", cmd_list, "[-l|--long] [Domain, ...]", "List information about all or some domains." },
+    { "shutdown", cmd_shutdown, "[-w] [-a] <Domain>", "Shut down a domain (-w waits until it is gone, -a all domains)." },
+    { "reboot", cmd_reboot, "[-w] [-a] <Domain>", "Reboot a domain." },
+    { "pause", cmd_pause, "<Domain>", "Pause execution of a domain." },
+    { "unpause", cmd_unpause, "<Domain>", "Unpause a paused domain." },
+    { "rename", cmd_rename, "<Domain> <NewDomainName>", "Rename a domain." },
+    { "domid", cmd_domid, "<DomainName>", "Convert a domain name to its id." },
+    { "domname", cmd_domname, "<DomainId>", "Convert a domain id to its name." },
+    { "uptime", cmd_uptime, "[-s] [Domain, ...]", "Print uptime for all or some domains." },
+    { "vcpu-list", cmd_vcpu_list, "[Domain, ...]", "List the VCPUs of all or some domains." },
+    { "vcpu-set", cmd_vcpu_set, "<Domain> <vCPUs>", "Set the number of active VCPUs of a domain." },
+    { "mem-set", cmd_mem_set, "<Domain> <Mem>", "Set the current memory of a domain, in MiB." },
+    { "mem-max", cmd_mem_max, "<Domain> <Mem>", "Set the maximum memory of a domain, in MiB." },
+    { "sysrq", cmd_sysrq, "<Domain> <letter>", "Send a sysrq key to a domain." },
+    { "info", cmd_info, "", "Get information about the host." },
+    { "dmesg", cmd_dmesg, "[-c|--clear]", "Read (and clear) xend's recent messages." },
+    { "log", cmd_log, "", "Print the xend log." },
+    { "top", cmd_top, "[-b] [-i N] [-d SECONDS]", "Monitor the host and domains in real time (xentop)." },
+    { "help", cmd_help, "[Command]", "Print help." },
+};
+
+Command const* find_command(std::string_view name)
+{
+    for (auto const& command : kCommands)
+        if (command.name == name)
+            return &command;
+    return nullptr;
+}
+
+Outcome cmd_help(Context const&, Args const& args)
+{
+    if (args.size() == 1) {
+        auto const* command = find_command(args[0]);
+        if (!command)
+            return error(fmt::format("Subcommand {} not found!", args[0]));
+        std::printf("Usage: xm %s %s\n\n%s\n", std::string(command->name).c_str(), std::string(command->usage).c_str(),
+            std::string(command->help).c_str());
+        return {};
+    }
+    std::printf("Usage: xm <subcommand> [args]\n\n");
+    for (auto const& command : kCommands)
+        std::printf(" %-12s %s\n", std::string(command.name).c_str(), std::string(command.help).c_str());
+    std::printf("\n<Domain> can be a domain name or id. Environment: XENITH_CONFIG_DIR, XENITH_STATE_DIR,\n"
+                "XENITH_RUN_DIR, XENITH_LOG_DIR select a private xend.\n");
+    return {};
+}
+
+std::string socket_path_for(XenithDirs const& dirs)
+{
+    auto config = load_xend_config(dirs.xend_config_path());
+    if (config && !config->xend_unix_path.empty())
+        return config->xend_unix_path;
+    return dirs.default_socket_path();
+}
+
+} // namespace
+
+int xm_main(int argc, char** argv)
+{
+    std::signal(SIGPIPE, SIG_IGN);
+    Context ctx;
+    ctx.dirs = XenithDirs::resolve();
+    ctx.socket_path = socket_path_for(ctx.dirs);
+    if (argc < 2) {
+        (void)cmd_help(ctx, {});
+        return 1;
+    }
+    std::string name = argv[1];
+    if (name == "-h" || name == "--help")
+        name = "help";
+    auto const* command = find_command(name);
+    if (!command) {
+        std::fprintf(stderr, "Error: Subcommand %s not found!\nRun 'xm help' for the list of subcommands.\n", name.c_str());
+        return 1;
+    }
+    Args args(argv + 2, argv + argc);
+    if (args.size() == 1 && (args[0] == "-h" || args[0] == "--help")) {
+        (void)cmd_help(ctx, { name });
+        return 0;
+    }
+    auto outcome = command->handler(ctx, args);
+    if (!outcome) {
+        std::fflush(stdout);
+        std::fprintf(stderr, "Error: %s\n", outcome.error().message.c_str());
+        if (outcome.error().usage)
+            std::fprintf(stderr, "Usage: xm %s %s\n", std::string(command->name).c_str(), std::string(command->usage).c_str());
+        return 1;
+    }
+    return 0;
+}
+
+} // namespace xenith::xm
