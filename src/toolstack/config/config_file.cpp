@@ -5,7 +5,6 @@
 #include <cerrno>
 #include <cstring>
 #include <fstream>
-#include <regex>
 #include <sstream>
 
 namespace xenith {
@@ -50,7 +49,8 @@ std::string describe(Token const& token)
     case Tok::End:
         return "<end of file>";
     default:
-        return "`" + token.raw + "'";
+        // Hostile files can hold megabyte-long words; the message needs only their start.
+        return "`" + (token.raw.size() > 60 ? token.raw.substr(0, 57) + "..." : token.raw) + "'";
     }
 }
 
@@ -390,26 +390,75 @@ std::string strip_strings_and_comment(std::string_view line)
     return out;
 }
 
+bool is_word_char(char c) { return is_ident_char(c); }
+
+// Whether one line (strings and comments already blanked) is Python rather than xl syntax.
+// Hand-written and linear: this runs on hostile files, and std::regex recurses per character.
+bool looks_like_python(std::string_view code)
+{
+    size_t first = code.find_first_not_of(" \t");
+    if (first == std::string_view::npos)
+        return false;
+    code.remove_prefix(first);
+    size_t last = code.find_last_not_of(" \t\r");
+    code = code.substr(0, last + 1);
+    size_t word_end = 0;
+    while (word_end < code.size() && is_word_char(code[word_end]))
+        ++word_end;
+    std::string_view word = code.substr(0, word_end);
+    bool followed_by_blank = word_end < code.size() && (code[word_end] == ' ' || code[word_end] == '\t');
+    if ((word == "import" || word == "def" || word == "class" || word == "del" || word == "lambda") && followed_by_blank)
+        return true;
+    if (word == "from" && code.find(" import ") != std::string_view::npos)
+        return true;
+    if ((word == "print" || word == "return") && (followed_by_blank || word_end == code.size()))
+        return true;
+    static constexpr std::string_view block_words[] { "if", "elif", "else", "for", "while", "try", "except", "finally", "with" };
+    for (auto block : block_words) {
+        if (word == block && code.back() == ':')
+            return true;
+    }
+    for (size_t i = 0; i < code.size(); ++i) {
+        char c = code[i];
+        // name( or name . name: a call or an attribute, where the name starts with a letter.
+        if (is_ident_start(c) && (i == 0 || !is_word_char(code[i - 1]))) {
+            size_t end = i;
+            while (end < code.size() && is_word_char(code[end]))
+                ++end;
+            size_t next = end;
+            while (next < code.size() && code[next] == ' ')
+                ++next;
+            if (next < code.size() && code[next] == '(')
+                return true;
+            if (end + 1 < code.size() && code[end] == '.' && is_ident_start(code[end + 1]))
+                return true;
+            i = end - 1;
+        } else if (c == '%' && i > 0 && (code[i - 1] == ' ' || code[i - 1] == '\t')) {
+            size_t next = i + 1;
+            while (next < code.size() && code[next] == ' ')
+                ++next;
+            if (next < code.size() && (is_word_char(code[next]) || code[next] == '('))
+                return true;
+        }
+    }
+    return false;
+}
+
 // The first line that is Python rather than xl syntax, or 0. Checked only after a parse
 // error, so a valid config is never misjudged.
 unsigned find_python_line(std::string_view text, std::string& line_text)
 {
-    static std::regex const python_line(
-        R"(^\s*(import\s+\w|from\s+[\w.]+\s+import\b|def\s+\w+\s*\(|class\s+\w+|(if|elif|else|for|while|try|except|finally|with)\b.*:\s*$|print\b|return\b|lambda\b|del\s)"
-        R"(|.*\b[A-Za-z_][\w.]*\s*\()"  // a function call: int(x), os.path.join(...)
-        R"(|.*\b[A-Za-z_]\w*\.[A-Za-z_]\w*)" // attribute access: os.environ, sys.argv
-        R"(|.*\s%\s*[\w(]))" // string formatting: 'br%d' % n
-    );
     unsigned line_no = 1;
     size_t pos = 0;
     while (pos <= text.size()) {
         size_t end = text.find('\n', pos);
         std::string_view line = text.substr(pos, end == std::string_view::npos ? std::string_view::npos : end - pos);
-        std::string code = strip_strings_and_comment(line);
-        if (std::regex_search(code, python_line)) {
+        if (looks_like_python(strip_strings_and_comment(line))) {
             size_t first = line.find_first_not_of(" \t");
             size_t last = line.find_last_not_of(" \t\r");
-            line_text = first == std::string_view::npos ? std::string() : std::string(line.substr(first, last - first + 1));
+            line_text = std::string(line.substr(first, last - first + 1));
+            if (line_text.size() > 80)
+                line_text = line_text.substr(0, 77) + "...";
             return line_no;
         }
         if (end == std::string_view::npos)
