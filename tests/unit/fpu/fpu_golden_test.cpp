@@ -119,6 +119,18 @@ TEST(FpuGolden, CommittedTableMatchesBitForBit)
     EXPECT_EQ(out.mismatches, 0u) << "of " << out.cases << " cases";
 }
 
+// A developer's extra table (e.g. a stress run: `golden/regenerate.sh random 200000 7 > t.txt`),
+// replayed when XENITH_FPU_GOLDEN_TABLE names it.
+TEST(FpuGolden, TableNamedByEnvironmentMatchesBitForBit)
+{
+    char const* path = std::getenv("XENITH_FPU_GOLDEN_TABLE");
+    if (!path || !*path)
+        GTEST_SKIP() << "XENITH_FPU_GOLDEN_TABLE not set";
+    Outcome out = replay(path);
+    EXPECT_GT(out.cases, 0u);
+    EXPECT_EQ(out.mismatches, 0u) << "of " << out.cases << " cases";
+}
+
 bool on_path(char const* tool)
 {
     std::string cmd = std::string("command -v ") + tool + " >/dev/null 2>&1";

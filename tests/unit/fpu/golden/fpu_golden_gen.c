@@ -2,6 +2,7 @@
  *
  * Build:  riscv64-linux-gnu-gcc -static -O2 -o fpu_golden_gen fpu_golden_gen.c
  * Run:    qemu-riscv64 ./fpu_golden_gen full|small > table.txt
+ *         qemu-riscv64 ./fpu_golden_gen random COUNT SEED > stress.txt  (random operands only)
  *
  * One line per execution: "<mnemonic> <rm> <a> <b> <c> <result> <fflags>", numbers in hex.
  * Operands are raw 64-bit register values (f registers are loaded with fmv.d.x, so single
@@ -306,13 +307,21 @@ static const uint64_t *set_for(char k, int *n)
 int main(int argc, char **argv)
 {
     int small = argc > 1 && strcmp(argv[1], "small") == 0;
-    if (argc < 2 || (!small && strcmp(argv[1], "full") != 0)) {
-        fprintf(stderr, "usage: %s full|small\n", argv[0]);
+    int random_only = argc > 3 && strcmp(argv[1], "random") == 0;
+    if (argc < 2 || (!small && !random_only && strcmp(argv[1], "full") != 0)) {
+        fprintf(stderr, "usage: %s full|small|random COUNT SEED\n", argv[0]);
         return 2;
     }
     build_sets(small);
     int randoms = small ? 40 : 3000;
     int fma_cube = small ? 4 : 16; /* specials per operand in the exhaustive FMA cube */
+    if (random_only) {
+        /* Stress: only random operands, COUNT per instruction (twice that for FMA). */
+        randoms = atoi(argv[2]);
+        rng_state ^= strtoull(argv[3], NULL, 0) * 0x9e3779b97f4a7c15ull;
+        if (rng_state == 0)
+            rng_state = 1;
+    }
 
     for (unsigned i = 0; i < sizeof ops / sizeof *ops; i++) {
         const struct op_desc *op = &ops[i];
@@ -320,6 +329,8 @@ int main(int argc, char **argv)
         char k = op->operands[0];
         int n;
         const uint64_t *set = set_for(k, &n);
+        if (random_only)
+            n = 0; /* skip the exhaustive special-value products */
         if (arity == 1) {
             for (int x = 0; x < n; x++)
                 run(op, set[x], 0, 0);
@@ -337,6 +348,8 @@ int main(int argc, char **argv)
         } else {
             /* The cube takes an evenly spread subset of the specials. */
             int stride = n / fma_cube ? n / fma_cube : 1;
+            if (random_only)
+                stride = 1;
             for (int x = 0; x < n; x += stride)
                 for (int y = 0; y < n; y += stride)
                     for (int z = 0; z < n; z += stride)

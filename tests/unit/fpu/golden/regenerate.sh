@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Regenerates the committed golden table (fpu_golden_small.txt) from real RISC-V semantics:
 # cross-compiles fpu_golden_gen.c and runs it under qemu-riscv64. `full` instead prints the
-# large table (what the unit test builds at test time) to stdout.
+# large table (what the unit test builds at test time) to stdout; `random COUNT SEED` prints a
+# stress table of random operands, to replay with XENITH_FPU_GOLDEN_TABLE=FILE unit_fpu.
 set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
 mode=${1:-small}
@@ -12,5 +13,5 @@ if [[ $mode == small ]]; then
   qemu-riscv64 "$tmp/gen" small > "$here/fpu_golden_small.txt"
   echo "wrote $here/fpu_golden_small.txt ($(wc -l < "$here/fpu_golden_small.txt") cases)" >&2
 else
-  qemu-riscv64 "$tmp/gen" full
+  qemu-riscv64 "$tmp/gen" "$@"
 fi
