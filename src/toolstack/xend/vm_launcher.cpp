@@ -1,6 +1,7 @@
 // VmLauncher: monitor + xenith-vm, double fork, exit file.
 #include "toolstack/xend/vm_launcher.h"
 
+#include <algorithm>
 #include <csignal>
 #include <cstring>
 #include <fcntl.h>
@@ -240,6 +241,17 @@ Result<LaunchedVm> launch_vm(DomainRecord const& record, LaunchSettings const& s
         ::signal(SIGHUP, SIG_IGN);
         ::signal(SIGINT, SIG_IGN);
         ::setsid();
+        // Drop every inherited xend fd (the API listener above all: a monitor holding it would
+        // keep a dead xend's socket answering). Only the pid pipe, the log and /dev/null stay.
+        int keep[3] = { pid_write.get(), log.get(), null.get() };
+        std::sort(keep, keep + 3);
+        unsigned next = 3;
+        for (int fd : keep) {
+            if (unsigned(fd) > next)
+                ::close_range(next, unsigned(fd) - 1, 0);
+            next = std::max(next, unsigned(fd) + 1);
+        }
+        ::close_range(next, ~0u, 0);
         pid_t vm = ::fork();
         if (vm == 0) {
             ::signal(SIGHUP, SIG_DFL);

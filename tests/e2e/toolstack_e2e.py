@@ -1,0 +1,449 @@
+#!/usr/bin/env python3
+"""End-to-end toolstack scenarios: xend + xm + xenith-vm + the guest kit, in a temp dir.
+
+Usage: toolstack_e2e.py SCENARIO --xend PATH --xm PATH --vm PATH [--guest-build build.sh]
+       toolstack_e2e.py --list
+Each scenario starts its own `xend --foreground` with XENITH_{CONFIG,STATE,RUN,LOG}_DIR in a
+fresh mktemp directory, writes a domain config in the seed's syntax, and drives it with xm.
+Exit status 0 = pass; otherwise the failure and the tail of the logs are printed.
+"""
+import argparse
+import json
+import os
+import shutil
+import signal
+import subprocess
+import sys
+import tempfile
+import time
+
+BOOT_TIMEOUT = float(os.environ.get("XENITH_E2E_BOOT_TIMEOUT", "240"))
+READY_MARKER = "xenith-guest: ready"
+
+
+class Failure(Exception):
+    pass
+
+
+def guest_dir(build_sh):
+    """The guest kit: $XENITH_GUEST_DIR, the cache's current kit, or build.sh --print-dir."""
+    explicit = os.environ.get("XENITH_GUEST_DIR")
+    if explicit:
+        return explicit
+    cache = os.environ.get("XENITH_CACHE_DIR") or os.path.join(
+        os.environ.get("XDG_CACHE_HOME") or os.path.expanduser("~/.cache"), "xenith")
+    current = os.path.join(cache, "guest", "current")
+    if os.path.exists(os.path.join(current, "Image")):
+        return current
+    if build_sh and os.path.exists(build_sh):
+        out = subprocess.run([build_sh, "--print-dir"], stdout=subprocess.PIPE, text=True)
+        if out.returncode == 0 and out.stdout.strip():
+            return out.stdout.strip()
+    raise Failure("guest kit not found: set XENITH_GUEST_DIR or run tools/guest/build.sh")
+
+
+class Host:
+    """A private xend in a temporary directory."""
+
+    def __init__(self, args):
+        self.args = args
+        self.root = tempfile.mkdtemp(prefix="xenith-e2e-")
+        self.env = dict(os.environ)
+        for name in ("CONFIG", "STATE", "RUN", "LOG"):
+            path = os.path.join(self.root, name.lower())
+            os.makedirs(path, exist_ok=True)
+            self.env["XENITH_%s_DIR" % name] = path
+        self.env["XENITH_VM_BINARY"] = args.vm
+        self.config_dir = self.env["XENITH_CONFIG_DIR"]
+        self.log_dir = self.env["XENITH_LOG_DIR"]
+        self.xend = None
+        self.xend_out = None
+        self.consoles = []
+
+    # --- xend
+    def start_xend(self):
+        self.xend_out = open(os.path.join(self.root, "xend.stderr"), "ab")
+        self.xend = subprocess.Popen([self.args.xend, "--foreground"], env=self.env,
+                                     stdout=self.xend_out, stderr=self.xend_out)
+        deadline = time.time() + 20
+        while time.time() < deadline:
+            if self.xend.poll() is not None:
+                raise Failure("xend exited with %d at start-up" % self.xend.returncode)
+            if self.xm("list", check=False).returncode == 0:
+                return
+            time.sleep(0.1)
+        raise Failure("xend did not answer within 20 s")
+
+    def kill9_xend(self):
+        self.xend.send_signal(signal.SIGKILL)
+        self.xend.wait()
+
+    def stop_xend(self):
+        if self.xend and self.xend.poll() is None:
+            self.xend.send_signal(signal.SIGTERM)
+            try:
+                self.xend.wait(10)
+            except subprocess.TimeoutExpired:
+                self.xend.kill()
+                self.xend.wait()
+
+    # --- xm
+    def xm(self, *argv, check=True, timeout=120, input=None):
+        proc = subprocess.run([self.args.xm, *argv], env=self.env, stdout=subprocess.PIPE,
+                              stderr=subprocess.PIPE, text=True, timeout=timeout, input=input)
+        if check and proc.returncode != 0:
+            raise Failure("xm %s failed (%d): %s" % (" ".join(argv), proc.returncode, proc.stderr.strip()))
+        return proc
+
+    def domains(self):
+        return json.loads(self.xm("list", "-l").stdout)
+
+    def domain(self, name):
+        for d in self.domains():
+            if d["name"] == name:
+                return d
+        return None
+
+    def wait_for(self, what, predicate, timeout):
+        deadline = time.time() + timeout
+        while time.time() < deadline:
+            value = predicate()
+            if value:
+                return value
+            time.sleep(0.25)
+        raise Failure("timed out after %.0f s waiting for %s" % (timeout, what))
+
+    # --- configs and consoles
+    def write_config(self, name, extra="", lines=()):
+        kit = guest_dir(self.args.guest_build)
+        text = "\n".join([
+            "# %s: written by the e2e test, in the seed's syntax" % name,
+            "kernel = \"%s/Image\"" % kit,
+            "ramdisk = \"%s/initramfs.cpio.gz\"" % kit,
+            "memory = 128",
+            "name = \"%s\"" % name,
+            "vcpus = 1",
+            "extra = \"console=ttyS0 %s\"" % extra,
+            *lines,
+            "",
+        ])
+        path = os.path.join(self.config_dir, name)
+        with open(path, "w") as f:
+            f.write(text)
+        return path
+
+    def open_console(self, name):
+        """`xm console NAME` with pipes; returns the process. Its output collects in a file."""
+        out = open(os.path.join(self.root, "console-%s-%d.out" % (name, len(self.consoles))), "w+b")
+        proc = subprocess.Popen([self.args.xm, "console", name], env=self.env, stdin=subprocess.PIPE,
+                                stdout=out, stderr=subprocess.STDOUT)
+        self.consoles.append((proc, out))
+        return proc, out
+
+    def console_wait(self, out, text, timeout):
+        def seen():
+            out.flush()
+            with open(out.name, "rb") as f:
+                return text.encode() in f.read()
+        self.wait_for("%r on the console" % text, seen, timeout)
+
+    def xend_log(self):
+        try:
+            with open(os.path.join(self.log_dir, "xend.log")) as f:
+                return f.read()
+        except OSError:
+            return ""
+
+    def dump(self):
+        print("---- xend.log (tail)")
+        print("\n".join(self.xend_log().splitlines()[-40:]))
+        for root, _, files in os.walk(self.log_dir):
+            for name in files:
+                if name != "xend.log":
+                    path = os.path.join(root, name)
+                    with open(path, errors="replace") as f:
+                        print("---- %s (tail)" % path)
+                        print("\n".join(f.read().splitlines()[-25:]))
+
+    def cleanup(self):
+        for proc, out in self.consoles:
+            if proc.poll() is None:
+                proc.kill()
+                proc.wait()
+            out.close()
+        # Domains outlive xend by design: destroy them before xend goes.
+        if self.xend and self.xend.poll() is None:
+            for d in self.domains_quiet():
+                if d.get("id"):
+                    self.xm("destroy", d["name"], check=False)
+        self.stop_xend()
+        if self.xend_out:
+            self.xend_out.close()
+        # Any xenith-vm left (xend could not destroy it) is killed through the run dir records.
+        run_domains = os.path.join(self.env["XENITH_RUN_DIR"], "domains")
+        if os.path.isdir(run_domains):
+            for name in os.listdir(run_domains):
+                if name.endswith(".json"):
+                    try:
+                        with open(os.path.join(run_domains, name)) as f:
+                            pid = json.load(f).get("vm_pid")
+                        if pid:
+                            os.kill(pid, signal.SIGKILL)
+                    except (OSError, ValueError):
+                        pass
+        shutil.rmtree(self.root, ignore_errors=True)
+
+    def domains_quiet(self):
+        try:
+            return self.domains()
+        except Exception:
+            return []
+
+
+def boot(host, name, extra="", lines=()):
+    host.write_config(name, extra, lines)
+    out = host.xm("create", name)
+    if "Started domain %s" % name not in out.stdout:
+        raise Failure("xm create printed %r" % out.stdout)
+    return out
+
+
+# ---- scenarios ------------------------------------------------------------------------
+
+def create_list_console_shutdown(host):
+    host.start_xend()
+    boot(host, "e2e1")
+    d = host.domain("e2e1")
+    if not d or d["id"] is None or d["id"] < 1:
+        raise Failure("xm list does not show e2e1 with an id: %r" % d)
+    table = host.xm("list").stdout
+    if not any(line.startswith("e2e1 ") for line in table.splitlines()):
+        raise Failure("xm list table has no e2e1 row:\n" + table)
+    proc, out = host.open_console("e2e1")
+    host.console_wait(out, READY_MARKER, BOOT_TIMEOUT)
+    proc.stdin.write(b"\n")
+    proc.stdin.flush()
+    host.console_wait(out, "login", 60)
+    host.xm("shutdown", "-w", "e2e1", timeout=180)
+    if host.domain("e2e1"):
+        raise Failure("e2e1 still listed after xm shutdown -w")
+    if proc.wait(30) != 0:
+        raise Failure("xm console exited with %d when the domain went away" % proc.returncode)
+
+
+def console_history_for_late_client(host):
+    host.start_xend()
+    boot(host, "late")
+    # Nobody attached while it boots; the console log fills regardless.
+    log = os.path.join(host.log_dir, "console", "late.log")
+    host.wait_for("the boot marker in " + log,
+                  lambda: os.path.exists(log) and READY_MARKER in open(log, errors="replace").read(), BOOT_TIMEOUT)
+    proc, out = host.open_console("late")
+    host.console_wait(out, READY_MARKER, 10)
+    proc.stdin.write(b"\x1d")  # Ctrl-] detaches
+    proc.stdin.flush()
+    if proc.wait(10) != 0:
+        raise Failure("xm console did not detach cleanly on Ctrl-]")
+    if not host.domain("late"):
+        raise Failure("detaching the console stopped the domain")
+
+
+def crash_carries_out_on_crash(host):
+    host.start_xend()
+    boot(host, "crashy", extra="xenith.test=panic", lines=['on_crash = "preserve"'])
+    d = host.wait_for("crashy to be listed as crashed",
+                      lambda: (lambda d: d if d and "c" in d["state"] else None)(host.domain("crashy")), BOOT_TIMEOUT)
+    if "on_crash=preserve" not in host.xend_log():
+        raise Failure("xend log does not say it carried out on_crash=preserve")
+    host.xm("destroy", "crashy")
+    if host.domain("crashy"):
+        raise Failure("crashed domain still listed after xm destroy")
+    # And with the default on_crash=destroy the domain disappears by itself.
+    boot(host, "crashy2", extra="xenith.test=panic")
+    host.wait_for("crashy2 to be destroyed on crash", lambda: host.domain("crashy2") is None, BOOT_TIMEOUT)
+    if "crashy2: carrying out on_crash=destroy" not in host.xend_log():
+        raise Failure("xend log does not say it carried out on_crash=destroy for crashy2")
+
+
+def xend_kill9_restart_readopts(host):
+    host.start_xend()
+    boot(host, "survivor")
+    before = host.domain("survivor")
+    proc, out = host.open_console("survivor")
+    host.console_wait(out, READY_MARKER, BOOT_TIMEOUT)
+    host.kill9_xend()
+    os.kill(before["pid"], 0)  # the domain's process is still there
+    host.start_xend()
+    after = host.domain("survivor")
+    if not after or after["id"] != before["id"]:
+        raise Failure("after xend restart: %r, before: %r" % (after, before))
+    if "re-adopted" not in host.xend_log():
+        raise Failure("xend log does not mention re-adopting survivor")
+    # Still controllable: pause, unpause, then destroy through the new xend.
+    host.xm("pause", "survivor")
+    if "p" not in host.domain("survivor")["state"]:
+        raise Failure("pause after re-adoption did not take")
+    host.xm("unpause", "survivor")
+    host.xm("destroy", "survivor")
+    if host.domain("survivor"):
+        raise Failure("survivor still listed after destroy")
+    # A new domain gets a higher id than the re-adopted one had.
+    boot(host, "next")
+    if host.domain("next")["id"] <= before["id"]:
+        raise Failure("domain ids went backwards after xend restart")
+
+
+def autostart_from_auto_dir(host):
+    host.write_config("autodom")
+    host.write_config("broken")
+    with open(os.path.join(host.config_dir, "broken"), "a") as f:
+        f.write("memory = \"lots\"\n")
+    os.makedirs(os.path.join(host.config_dir, "auto"))
+    os.symlink("../autodom", os.path.join(host.config_dir, "auto", "autodom"))
+    os.symlink("../broken", os.path.join(host.config_dir, "auto", "broken"))
+    host.start_xend()
+    if not host.domain("autodom"):
+        raise Failure("auto/autodom was not started")
+    log = host.xend_log()
+    if "auto/autodom: started autodom" not in log:
+        raise Failure("xend log does not say why autodom was started")
+    if "auto/broken: not started" not in log:
+        raise Failure("xend log does not say why broken was not started")
+    if host.domain("broken"):
+        raise Failure("broken config was started")
+
+
+def two_clients_at_once(host):
+    host.start_xend()
+    boot(host, "pair")
+    a, out_a = host.open_console("pair")
+    b, out_b = host.open_console("pair")
+    host.console_wait(out_a, READY_MARKER, BOOT_TIMEOUT)
+    host.console_wait(out_b, READY_MARKER, 10)
+    # Two xm commands in parallel against the same xend.
+    procs = [subprocess.Popen([host.args.xm, "list", "pair"], env=host.env, stdout=subprocess.PIPE, text=True)
+             for _ in range(4)]
+    for p in procs:
+        if p.wait(30) != 0 or "pair" not in p.stdout.read():
+            raise Failure("a concurrent xm list failed")
+    # Input from one client reaches the guest; both see the echo.
+    a.stdin.write(b"\necho two-clients-$((40+2))\n")
+    a.stdin.flush()
+    host.console_wait(out_a, "two-clients-42", 60)
+    host.console_wait(out_b, "two-clients-42", 10)
+
+
+def destroy_removes_domain(host):
+    host.start_xend()
+    boot(host, "victim")
+    pid = host.domain("victim")["pid"]
+    host.xm("destroy", "victim")
+    if host.domain("victim"):
+        raise Failure("victim still listed after destroy")
+    try:
+        os.kill(pid, 0)
+        raise Failure("xenith-vm pid %d still alive after destroy" % pid)
+    except ProcessLookupError:
+        pass
+
+
+def managed_new_start_delete(host):
+    host.write_config("kept")
+    host.start_xend()
+    host.xm("new", "kept")
+    d = host.domain("kept")
+    if not d or d["id"] is not None:
+        raise Failure("xm new should list kept without an id: %r" % d)
+    host.stop_xend()
+    host.start_xend()
+    if not host.domain("kept"):
+        raise Failure("managed domain lost across an xend restart")
+    host.xm("start", "kept")
+    if host.domain("kept")["id"] is None:
+        raise Failure("xm start did not give kept an id")
+    host.xm("destroy", "kept")
+    d = host.domain("kept")
+    if not d or d["id"] is not None:
+        raise Failure("destroyed managed domain should stay defined: %r" % d)
+    host.xm("delete", "kept")
+    if host.domain("kept"):
+        raise Failure("xm delete left kept listed")
+
+
+def golden_list_and_info(host):
+    host.start_xend()
+    lines = host.xm("list").stdout.splitlines()
+    if lines[0] != "Name                                      ID Mem(MiB) VCPUs State  Time(s)":
+        raise Failure("xm list header: %r" % lines[0])
+    if not lines[1].startswith("Domain-0                                   0 ") or lines[1][60:66] != "r-----":
+        raise Failure("xm list Domain-0 row: %r" % lines[1])
+    info = host.xm("info").stdout
+    keys = [line.split(":", 1)[0] for line in info.splitlines()]
+    for key in ("host", "nr_cpus", "hw_caps", "virt_caps", "total_memory", "free_memory"):
+        if key.ljust(23) not in keys:
+            raise Failure("xm info lacks %s:\n%s" % (key, info))
+    virt_caps = [line for line in info.splitlines() if line.startswith("virt_caps")][0]
+    if "riscv-interp" not in virt_caps or (("kvm" in virt_caps) != os.access("/dev/kvm", os.R_OK | os.W_OK)):
+        raise Failure("virt_caps wrong for this host: %r" % virt_caps)
+    flags = open("/proc/cpuinfo").read().split("flags", 1)[1].split("\n", 1)[0].split()
+    hw_caps = [line for line in info.splitlines() if line.startswith("hw_caps")][0].split(":", 1)[1].split()
+    if hw_caps != [f for f in ("pae", "vmx", "svm", "lm") if f in flags]:
+        raise Failure("hw_caps %r does not match /proc/cpuinfo" % hw_caps)
+
+
+def errors_are_one_line(host):
+    host.start_xend()
+    cases = [
+        (("list", "nosuch"), "Error: Domain 'nosuch' does not exist."),
+        (("destroy", "nosuch"), "Error: Domain 'nosuch' does not exist."),
+        (("create", "/nonexistent/config"), "Error: "),
+        (("frobnicate",), "Error: Subcommand frobnicate not found!"),
+        (("mem-set", "Domain-0", "abc"), "Error: "),
+    ]
+    for argv, expected in cases:
+        p = host.xm(*argv, check=False)
+        first = p.stderr.splitlines()[0] if p.stderr else ""
+        if p.returncode == 0 or not first.startswith(expected):
+            raise Failure("xm %s: exit %d, stderr %r" % (" ".join(argv), p.returncode, p.stderr))
+    host.stop_xend()
+    p = host.xm("list", check=False)
+    if p.returncode == 0 or "is xend running" not in p.stderr:
+        raise Failure("xm list without xend: %r" % p.stderr)
+
+
+SCENARIOS = {f.__name__: f for f in [
+    create_list_console_shutdown, console_history_for_late_client, crash_carries_out_on_crash,
+    xend_kill9_restart_readopts, autostart_from_auto_dir, two_clients_at_once, destroy_removes_domain,
+    managed_new_start_delete, golden_list_and_info, errors_are_one_line,
+]}
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("scenario", nargs="?")
+    parser.add_argument("--list", action="store_true")
+    parser.add_argument("--xend")
+    parser.add_argument("--xm")
+    parser.add_argument("--vm")
+    parser.add_argument("--guest-build")
+    args = parser.parse_args()
+    if args.list or not args.scenario:
+        print("\n".join(SCENARIOS))
+        return 0
+    if args.scenario not in SCENARIOS or not (args.xend and args.xm and args.vm):
+        parser.error("unknown scenario or missing --xend/--xm/--vm")
+    host = Host(args)
+    try:
+        SCENARIOS[args.scenario](host)
+        print("PASS %s" % args.scenario)
+        return 0
+    except (Failure, subprocess.TimeoutExpired, OSError, KeyError, IndexError, TypeError, ValueError) as e:
+        print("FAIL %s: %s" % (args.scenario, e))
+        host.dump()
+        return 1
+    finally:
+        host.cleanup()
+
+
+if __name__ == "__main__":
+    sys.exit(main())
