@@ -1,0 +1,68 @@
+// VirtioNet: the virtio network device (virtio 1.2 section 5.1) over a NetBackend.
+#pragma once
+
+#include <memory>
+#include <mutex>
+#include <optional>
+
+#include "base/unique_fd.h"
+#include "engine/dev/virtio/virtio_mmio.h"
+#include "engine/io/net_backend.h"
+#include "engine/io/net_mac.h"
+#include "engine/io/net_rate_limiter.h"
+
+namespace xenith {
+
+class EventLoop;
+
+namespace virtio_net {
+inline constexpr uint64_t f_mac = 1ull << 5;
+inline constexpr uint64_t f_status = 1ull << 16;
+inline constexpr uint16_t s_link_up = 1;
+inline constexpr size_t header_size = 12; // virtio_net_hdr with num_buffers (VERSION_1)
+inline constexpr size_t max_frame = 65550; // the largest frame a non-GSO driver may send
+inline constexpr size_t cfg_mac = 0;
+inline constexpr size_t cfg_status = 6;
+inline constexpr size_t config_size = 12;
+inline constexpr uint16_t queue_size = 256;
+} // namespace virtio_net
+
+// Queue 0 receives (host to guest), queue 1 transmits. No offloads: frames are plain Ethernet,
+// each behind a 12-byte virtio_net_hdr. Transmit runs on the notifying vCPU thread and, when a
+// rate limit holds a frame back, on the event loop when the bucket refills (a timerfd). Receive
+// runs on the backend's thread.
+class VirtioNet final : public VirtioMmioDevice {
+public:
+    VirtioNet(VirtioSlot slot, GuestMemory& memory, std::unique_ptr<NetBackend> backend, MacAddress mac, NetRateLimiter limiter = {}, EventLoop* loop = nullptr);
+    ~VirtioNet() override;
+
+    // Starts the backend's receive path. Call once the device is on the bus.
+    Status start();
+
+    MacAddress const& mac() const { return m_mac; }
+    NetBackend& backend() { return *m_backend; }
+    uint64_t tx_frames() const { return m_tx_frames.load(); }
+    uint64_t rx_dropped() const { return m_rx_dropped.load(); }
+
+private:
+    void queue_notify(unsigned index) override;
+    void transmit();
+    bool receive(std::span<uint8_t const> frame);
+    void arm_refill_timer();
+
+    std::unique_ptr<NetBackend> m_backend;
+    MacAddress m_mac;
+    EventLoop* m_loop;
+    UniqueFd m_timer; // timerfd for the rate limiter
+
+    std::mutex m_tx_lock; // serialises transmit; guards the limiter and the held chain
+    NetRateLimiter m_limiter;
+    std::optional<DescriptorChain> m_tx_held;
+    std::vector<uint8_t> m_tx_frame;
+
+    std::mutex m_rx_lock; // serialises receive
+    std::atomic<uint64_t> m_tx_frames { 0 };
+    std::atomic<uint64_t> m_rx_dropped { 0 };
+};
+
+} // namespace xenith

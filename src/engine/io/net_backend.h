@@ -1,0 +1,48 @@
+// NetBackend: where a virtual NIC's Ethernet frames go (Xen's vif-bridge tap, or user-mode NAT).
+#pragma once
+
+#include <cstdint>
+#include <functional>
+#include <memory>
+#include <span>
+#include <string>
+#include <vector>
+
+#include "base/error.h"
+
+namespace xenith {
+
+class EventLoop;
+
+// Threading: send() may be called from any thread (vCPU threads, in practice). Frames for the
+// guest are offered to the sink on the backend's own thread (the event loop for tap, slirp's
+// thread for NAT). A sink that cannot take a frame (the guest has posted no receive buffers)
+// returns false; the backend holds that frame, stops reading, and retries after
+// resume_receive().
+class NetBackend {
+public:
+    using FrameSink = std::function<bool(std::span<uint8_t const> frame)>;
+
+    virtual ~NetBackend() = default;
+
+    // One line for logs and `xm network-list`: "tap vif3.0 on bridge xenbr0".
+    virtual std::string describe() const = 0;
+    virtual Status start(FrameSink sink) = 0;
+    virtual void send(std::span<uint8_t const> frame) = 0;
+    virtual void resume_receive() = 0;
+};
+
+struct NetOptions {
+    uint32_t domid { 0 };
+    uint32_t devid { 0 };
+    std::string vifname;                 // "" = vif<domid>.<devid>
+    std::string bridge;                  // "" = user-mode NAT
+    std::vector<std::string> forwards;   // NAT port forwards, "tcp:2222:22", "udp:127.0.0.1:5353:53"
+    EventLoop* loop { nullptr };         // required for tap
+};
+
+// A tap on `bridge` when the bridge exists and we may create taps; otherwise user-mode NAT
+// (logging why), as the issue and Xen users expect from `vif = [ '' ]`.
+Result<std::unique_ptr<NetBackend>> open_net_backend(NetOptions const& options);
+
+} // namespace xenith
