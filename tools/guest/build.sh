@@ -76,7 +76,7 @@ EOS
 bb_ver=""
 if apt-get source --print-uris busybox >/dev/null 2>&1 || [ -z "$(ls -d "$srcdir"/busybox-*/ 2>/dev/null)" ]; then
   ensure_deb_src
-  bb_ver=$(apt-get source --print-uris busybox 2>/dev/null | sed -n "s/.*'busybox_\([^']*\)\.dsc'.*/\1/p" | head -1)
+  bb_ver=$(apt-get source --print-uris busybox 2>/dev/null | awk '$2 ~ /^busybox_.*\.dsc$/ { v = $2; sub(/^busybox_/, "", v); sub(/\.dsc$/, "", v); print v; exit }')
   [ -n "$bb_ver" ] || die "cannot determine busybox source version"
 else
   # deb-src gone but a source is cached: use the newest cached one (offline rebuilds)
@@ -98,7 +98,7 @@ fi
 # ---------------------------------------------------------------- busybox
 bkey=$( { cat "$here/lib/busybox.sh" "$here/busybox.fragment"; printf 'busybox %s\ngcc-riscv64-linux-gnu %s\nlibc6-dev-riscv64-cross %s\n' "$bb_ver" "$gcc_ver" "$libc_ver"; } | h16)
 bdir=$cache/busybox-$bkey
-if [ -x "$bdir/busybox" ]; then
+if [ -x "$bdir/busybox" ] && [ -s "$bdir/busybox.links" ]; then
   log "busybox up to date ($bdir)"
 else
   log "building static busybox $bb_ver into $bdir (about 2 minutes)"
@@ -116,7 +116,7 @@ else
   rm -rf "$kit.tmp"; mkdir -p "$kit.tmp"
   cp "$kdir/Image" "$kdir/config" "$kit.tmp/"
   mv "$kit.tmp/config" "$kit.tmp/kernel.config"
-  cp "$bdir/busybox" "$kit.tmp/busybox"
+  cp "$bdir/busybox" "$bdir/busybox.links" "$kit.tmp/"
   "$here/lib/rootfs.sh" initramfs "$kit.tmp/busybox" "$kit.tmp/initramfs.cpio.gz" || { rm -rf "$kit.tmp"; die "initramfs build failed"; }
   {
     echo "key $key"

@@ -1,6 +1,6 @@
 #!/bin/bash
 # Build a static riscv64 busybox from an unpacked Debian busybox source.
-# Usage: busybox.sh SRCDIR FRAGMENT OUTDIR  -> OUTDIR/busybox, OUTDIR/config
+# Usage: busybox.sh SRCDIR FRAGMENT OUTDIR  -> OUTDIR/busybox, busybox.links, config
 # Out-of-tree build (make O=OUTDIR/build): SRCDIR is never modified.
 set -euo pipefail
 src=$(readlink -f "$1"); frag=$(readlink -f "$2"); out=$3
@@ -32,9 +32,10 @@ while IFS= read -r line; do
 done < "$frag"
 [ $bad = 0 ] || die "busybox config does not match $(basename "$frag")"
 log "make -j$jobs busybox"
-mk -j"$jobs" busybox >&2
+mk -j"$jobs" busybox busybox.links >&2
 file "$b/busybox" | grep -q 'statically linked' || die "busybox is not static: $(file "$b/busybox")"
 cp "$b/busybox" "$out/busybox.tmp" && mv "$out/busybox.tmp" "$out/busybox"
+cp "$b/busybox.links" "$out/busybox.links"
 cp "$b/.config" "$out/config"
 rm -rf "$b"
 log "done: $out/busybox ($(stat -c %s "$out/busybox") bytes)"
