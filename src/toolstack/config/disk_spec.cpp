@@ -286,6 +286,20 @@ std::string guest_disk_name(unsigned position)
     return "vd" + letters;
 }
 
+std::vector<size_t> guest_disk_order(std::vector<DiskSpec> const& disks)
+{
+    std::vector<std::pair<uint64_t, size_t>> keyed;
+    for (size_t i = 0; i < disks.size(); ++i) {
+        auto index = disk_index_of_vdev(disks[i].vdev);
+        keyed.emplace_back(index ? *index : UINT64_MAX, i);
+    }
+    std::stable_sort(keyed.begin(), keyed.end(), [](auto const& a, auto const& b) { return a.first < b.first; });
+    std::vector<size_t> order;
+    for (auto const& [key, i] : keyed)
+        order.push_back(i);
+    return order;
+}
+
 Result<DiskSpec> parse_disk_spec(std::string_view spec, std::vector<std::string>* warnings)
 {
     DiskParts parts;

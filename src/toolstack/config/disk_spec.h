@@ -40,4 +40,9 @@ Result<unsigned> disk_index_of_vdev(std::string_view vdev);
 // "vda", "vdb", ..., "vdz", "vdaa": the name Linux gives the n-th virtio disk (0-based).
 std::string guest_disk_name(unsigned position);
 
+// The order in which a domain's disks are attached (virtio-mmio slots, lowest first), as
+// positions into `disks`, sorted by disk_index_of_vdev(); disks[order[0]] is the guest's
+// /dev/vda. Unparsable vdevs sort last, in list order (validate_domain_config rejects them).
+std::vector<size_t> guest_disk_order(std::vector<DiskSpec> const& disks);
+
 } // namespace xenith

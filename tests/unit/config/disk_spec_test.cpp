@@ -99,6 +99,18 @@ TEST(Vdev, GuestDiskNames)
     EXPECT_EQ(guest_disk_name(702), "vdaaa");
 }
 
+TEST(Vdev, GuestDiskOrderFollowsTheIndexNotTheList)
+{
+    std::vector<DiskSpec> disks(5);
+    disks[0].vdev = "xvdc";
+    disks[1].vdev = "hda";
+    disks[2].vdev = "bogus";
+    disks[3].vdev = "xvda2";
+    disks[4].vdev = "sdb";
+    EXPECT_THAT(guest_disk_order(disks), ElementsAre(1, 3, 4, 0, 2));
+    EXPECT_TRUE(guest_disk_order({}).empty());
+}
+
 TEST(DiskSpec, TargetConsumesTheRestIncludingCommas)
 {
     auto disk = parse_disk_spec("vdev=xvdb, access=r, target=/srv/odd,name.img ");
