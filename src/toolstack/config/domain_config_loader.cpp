@@ -246,6 +246,8 @@ public:
         XENITH_TRY(load_actions(config));
         XENITH_TRY(load_disks(config));
         XENITH_TRY(load_vifs(config));
+        if (config.type == DomainType::Pv)
+            rename_root_devices(config);
         warn_other_keys();
         return config;
     }
@@ -535,6 +537,68 @@ private:
             config.vifs.push_back(std::move(*vif));
         }
         return {};
+    }
+
+    // Xen guests name their disks after the vdev (/dev/xvda1); Xenith's see virtio disks
+    // (/dev/vda). A root= naming a configured disk is rewritten so the seed's files boot.
+    std::optional<std::string> guest_device(DomainConfig const& config, std::string_view path)
+    {
+        if (!path.starts_with("/dev/"))
+            return std::nullopt;
+        std::string_view name = path.substr(5);
+        auto order = guest_disk_order(config.disks);
+        for (size_t pos = 0; pos < order.size(); ++pos) {
+            if (config.disks[order[pos]].vdev == name)
+                return "/dev/" + guest_disk_name(pos);
+        }
+        auto wanted = parse_vdev(name);
+        if (!wanted || wanted->partition == 0)
+            return std::nullopt;
+        for (size_t pos = 0; pos < order.size(); ++pos) {
+            auto disk = parse_vdev(config.disks[order[pos]].vdev);
+            if (disk && disk->partition == 0 && disk->disk == wanted->disk)
+                return "/dev/" + guest_disk_name(pos) + std::to_string(wanted->partition);
+        }
+        return std::nullopt;
+    }
+
+    void rename_root_devices(DomainConfig& config)
+    {
+        auto rename = [&](std::string_view key, std::string& text, bool whole_value) {
+            size_t start = 0;
+            while (true) {
+                size_t at;
+                if (whole_value) {
+                    at = text.find_first_not_of(' ');
+                } else {
+                    at = text.find("root=", start);
+                    while (at != std::string::npos && at > 0 && text[at - 1] != ' ')
+                        at = text.find("root=", at + 1);
+                    if (at != std::string::npos)
+                        at += 5;
+                }
+                if (at == std::string::npos)
+                    return;
+                size_t end = std::min(text.find(' ', at), text.size());
+                std::string device = text.substr(at, end - at);
+                if (auto guest = guest_device(config, device)) {
+                    warn(*get(key), fmt::format("{} is the guest's {} (Xenith guests see disks as virtio /dev/vdX, in "
+                                                "vdev order); using {}",
+                                        device, *guest, *guest));
+                    text.replace(at, end - at, *guest);
+                    end = at + guest->size();
+                }
+                if (whole_value)
+                    return;
+                start = end;
+            }
+        };
+        if (!config.root.empty())
+            rename("root", config.root, true);
+        if (!config.extra.empty())
+            rename("extra", config.extra, false);
+        if (!config.cmdline.empty())
+            rename("cmdline", config.cmdline, false);
     }
 
     void warn_repeated_keys()

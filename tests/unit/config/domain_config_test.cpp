@@ -58,8 +58,11 @@ TEST(DomainConfigLoad, SeedXmConfig)
     ASSERT_EQ(config.disks.size(), 1u);
     EXPECT_EQ(config.disks[0].backend, DiskBackend::Aio);
     EXPECT_EQ(config.disks[0].target, "/srv/xen/centos5.img");
-    EXPECT_EQ(config.kernel_command_line(), "root=/dev/xvda ro console=hvc0");
-    EXPECT_THAT(warnings, ElementsAre("/etc/xen/web:7: builder: deprecated; use type = \"pv\""));
+    EXPECT_EQ(config.kernel_command_line(), "root=/dev/vda ro console=hvc0");
+    EXPECT_THAT(warnings,
+        ElementsAre("/etc/xen/web:7: builder: deprecated; use type = \"pv\"",
+            "/etc/xen/web:10: root: /dev/xvda is the guest's /dev/vda (Xenith guests see disks as virtio /dev/vdX, in "
+            "vdev order); using /dev/vda"));
 }
 
 TEST(DomainConfigLoad, XlKeys)
@@ -193,6 +196,32 @@ TEST(DomainConfigLoad, DiskWarningsCarryTheLine)
     EXPECT_THAT(warnings,
         ElementsAre("/etc/xen/web:5: disk: 'backend=dom1,vdev=xvdb,target=/b.img': backend=dom1 ignored: driver "
                     "domains do not exist in Xenith, the domain's own process serves its disks"));
+}
+
+TEST(DomainConfigLoad, RootDevicesAreRenamedToTheGuestsVirtioNames)
+{
+    std::vector<std::string> warnings;
+    DomainConfig config = load_ok("name='a'\nkernel='/k'\n"
+                                  "disk=['file:/data.img,xvdc,w', 'file:/root.img,xvda,w']\n"
+                                  "root='/dev/xvda1 ro'\n"
+                                  "extra='console=hvc0 root=/dev/xvdc resume=/dev/xvdc'\n",
+        &warnings);
+    EXPECT_EQ(config.root, "/dev/vda1 ro");
+    EXPECT_EQ(config.extra, "console=hvc0 root=/dev/vdb resume=/dev/xvdc");
+    EXPECT_EQ(config.kernel_command_line(), "root=/dev/vda1 ro console=hvc0 root=/dev/vdb resume=/dev/xvdc");
+    EXPECT_THAT(warnings,
+        ElementsAre("/etc/xen/web:4: root: /dev/xvda1 is the guest's /dev/vda1 (Xenith guests see disks as virtio "
+                    "/dev/vdX, in vdev order); using /dev/vda1",
+            "/etc/xen/web:5: extra: /dev/xvdc is the guest's /dev/vdb (Xenith guests see disks as virtio /dev/vdX, in "
+            "vdev order); using /dev/vdb"));
+
+    // A partition given as its own disk is a whole disk to the guest.
+    config = load_ok("name='a'\nkernel='/k'\ndisk=['phy:/dev/vg/root,xvda1,w']\ncmdline='root=/dev/xvda1 rw'\n");
+    EXPECT_EQ(config.cmdline, "root=/dev/vda rw");
+    // Names that are no configured disk, and HVM domains, are left alone.
+    EXPECT_EQ(load_ok("name='a'\nkernel='/k'\ndisk=['file:/r,xvda,w']\nroot='/dev/xvdb1'\n").root, "/dev/xvdb1");
+    EXPECT_EQ(load_ok("name='a'\ntype='hvm'\ndisk=['file:/r,xvda,w']\nroot='/dev/xvda'\n").root, "/dev/xvda");
+    EXPECT_EQ(load_ok("name='a'\nkernel='/k'\ndisk=['file:/r,xvda,w']\nroot='/dev/vda'\n").root, "/dev/vda");
 }
 
 TEST(DomainConfigLoad, CpusAcceptsNumberAndList)
