@@ -4,6 +4,8 @@
 #include "engine/riscv/fpu_arith.h"
 #include "engine/riscv/fpu_compare.h"
 #include "engine/riscv/fpu_convert.h"
+#include "engine/riscv/fpu_fast.h"
+#include "engine/riscv/fpu_reference.h"
 #include "engine/riscv/fpu_soft.h"
 
 namespace xenith::riscv::fpu {
@@ -46,15 +48,35 @@ inline uint64_t sign_inject(uint64_t a, uint64_t b, Op kind)
     return (a & F::magnitude_mask) | sign;
 }
 
-} // namespace
+// Takes the host fast path when it applies (RNE, and fast:: accepts the operands).
+#define XENITH_FPU_FAST(fast_call, wrap)                                                                          \
+    if constexpr (use_fast) {                                                                                    \
+        if (rm == RoundingMode::RNE && fast::host_is_ieee_nearest()) {                                           \
+            if (auto r = fast_call)                                                                              \
+                return wrap(*r);                                                                                 \
+        }                                                                                                        \
+    }
 
-uint64_t execute(Op op, uint64_t a, uint64_t b, uint64_t c, RoundingMode rm, uint32_t& fflags)
+inline uint64_t same(uint64_t v)
+{
+    return v;
+}
+
+// The whole instruction set; `use_fast` lets add, sub and mul try the host fast path first.
+template<bool use_fast>
+inline uint64_t dispatch(Op op, uint64_t a, uint64_t b, uint64_t c, RoundingMode rm, uint32_t& fflags)
 {
     using namespace soft;
     switch (op) {
-    case Op::AddS: return box(add<F32>(unbox(a), unbox(b), false, rm, fflags));
-    case Op::SubS: return box(add<F32>(unbox(a), unbox(b), true, rm, fflags));
-    case Op::MulS: return box(mul<F32>(unbox(a), unbox(b), rm, fflags));
+    case Op::AddS:
+        XENITH_FPU_FAST(fast::add32(unbox(a), unbox(b), fflags), box);
+        return box(add<F32>(unbox(a), unbox(b), false, rm, fflags));
+    case Op::SubS:
+        XENITH_FPU_FAST(fast::add32(unbox(a), unbox(b) ^ F32::sign_bit, fflags), box);
+        return box(add<F32>(unbox(a), unbox(b), true, rm, fflags));
+    case Op::MulS:
+        XENITH_FPU_FAST(fast::mul32(unbox(a), unbox(b), fflags), box);
+        return box(mul<F32>(unbox(a), unbox(b), rm, fflags));
     case Op::DivS: return box(div<F32>(unbox(a), unbox(b), rm, fflags));
     case Op::SqrtS: return box(sqrt<F32>(unbox(a), rm, fflags));
     case Op::MinS: return box(minmax<F32>(unbox(a), unbox(b), false, fflags));
@@ -63,9 +85,15 @@ uint64_t execute(Op op, uint64_t a, uint64_t b, uint64_t c, RoundingMode rm, uin
     case Op::SgnjnS:
     case Op::SgnjxS: return box(sign_inject<F32>(unbox(a), unbox(b), op));
 
-    case Op::AddD: return add<F64>(a, b, false, rm, fflags);
-    case Op::SubD: return add<F64>(a, b, true, rm, fflags);
-    case Op::MulD: return mul<F64>(a, b, rm, fflags);
+    case Op::AddD:
+        XENITH_FPU_FAST(fast::add64(a, b, fflags), same);
+        return add<F64>(a, b, false, rm, fflags);
+    case Op::SubD:
+        XENITH_FPU_FAST(fast::add64(a, b ^ F64::sign_bit, fflags), same);
+        return add<F64>(a, b, true, rm, fflags);
+    case Op::MulD:
+        XENITH_FPU_FAST(fast::mul64(a, b, fflags), same);
+        return mul<F64>(a, b, rm, fflags);
     case Op::DivD: return div<F64>(a, b, rm, fflags);
     case Op::SqrtD: return sqrt<F64>(a, rm, fflags);
     case Op::MinD: return minmax<F64>(a, b, false, fflags);
@@ -121,6 +149,20 @@ uint64_t execute(Op op, uint64_t a, uint64_t b, uint64_t c, RoundingMode rm, uin
     case Op::MvDX: return a;
     }
     return 0;
+}
+
+#undef XENITH_FPU_FAST
+
+} // namespace
+
+uint64_t execute(Op op, uint64_t a, uint64_t b, uint64_t c, RoundingMode rm, uint32_t& fflags)
+{
+    return dispatch<true>(op, a, b, c, rm, fflags);
+}
+
+uint64_t execute_software(Op op, uint64_t a, uint64_t b, uint64_t c, RoundingMode rm, uint32_t& fflags)
+{
+    return dispatch<false>(op, a, b, c, rm, fflags);
 }
 
 } // namespace xenith::riscv::fpu

@@ -11,6 +11,7 @@
 #include <unistd.h>
 
 #include "engine/riscv/fpu.h"
+#include "engine/riscv/fpu_reference.h"
 
 namespace xenith::riscv::fpu {
 namespace {
@@ -58,7 +59,8 @@ struct Outcome {
     std::set<std::string> ops_seen;
 };
 
-// Replays every line of a golden table through fpu::execute, comparing result bits and fflags.
+// Replays every line of a golden table through fpu::execute (fast path included) and through the
+// all-software reference, comparing result bits and fflags.
 Outcome replay(fs::path const& table)
 {
     Outcome out;
@@ -92,13 +94,15 @@ Outcome replay(fs::path const& table)
         unsigned last_rm = rm_free ? 4 : rm_value;
         for (unsigned rm = first_rm; rm <= last_rm; ++rm) {
             ++out.cases;
-            uint32_t flags = 0;
-            uint64_t got = execute(it->second, a, b, c, RoundingMode(rm), flags);
-            if (got != expected || flags != expected_flags) {
-                if (++out.mismatches <= 25)
-                    ADD_FAILURE() << std::hex << name << " rm=" << rm << " a=" << a << " b=" << b << " c=" << c
-                                  << ": expected " << expected << " flags " << expected_flags << ", got " << got
-                                  << " flags " << flags;
+            for (auto [path, fn] : { std::pair { "execute", &execute }, std::pair { "software", &execute_software } }) {
+                uint32_t flags = 0;
+                uint64_t got = fn(it->second, a, b, c, RoundingMode(rm), flags);
+                if (got != expected || flags != expected_flags) {
+                    if (++out.mismatches <= 25)
+                        ADD_FAILURE() << std::hex << path << ": " << name << " rm=" << rm << " a=" << a << " b=" << b
+                                      << " c=" << c << ": expected " << expected << " flags " << expected_flags
+                                      << ", got " << got << " flags " << flags;
+                }
             }
         }
     }
