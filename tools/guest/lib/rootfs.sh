@@ -13,7 +13,7 @@ stage() {
   local bb=$1 d=$2 l
   [ -x "$bb" ] && [ -s "$bb.links" ] || die "$bb or $bb.links missing"
   mkdir -p "$d"
-  (cd "$d" && mkdir -p bin sbin usr/bin usr/sbin etc proc sys dev tmp run root mnt home var/log var/lib && ln -sfn ../run var/run)
+  (cd "$d" && mkdir -p bin sbin usr/bin usr/sbin etc/network/if-pre-up.d etc/network/if-up.d etc/network/if-down.d etc/network/if-post-down.d proc sys dev tmp run root mnt home var/log var/lib && ln -sfn ../run var/run)
   install -m 0755 "$bb" "$d/bin/busybox"
   while read -r l; do
     [ "$l" = /bin/busybox ] || [ -z "$l" ] && continue
