@@ -81,7 +81,8 @@ inline Result<std::string> string_arg(nlohmann::json const& args, char const* ke
 inline Result<uint64_t> unsigned_arg(nlohmann::json const& args, char const* key)
 {
     auto it = args.find(key);
-    if (it == args.end() || !it->is_number_unsigned())
+    // Parsed JSON holds non-negative numbers as unsigned, JSON built in C++ from int as signed.
+    if (it == args.end() || !it->is_number_integer() || (!it->is_number_unsigned() && it->get<int64_t>() < 0))
         return fail("request needs \"{}\" (a non-negative integer)", key);
     return it->get<uint64_t>();
 }
