@@ -4,7 +4,12 @@
 #include <bit>
 #include <cmath>
 
+#if defined(__x86_64__)
+#include <xmmintrin.h>
+#endif
+
 #include "engine/riscv/fpu.h"
+#include "engine/riscv/fpu_reference.h"
 
 namespace xenith::riscv::fpu {
 namespace {
@@ -380,6 +385,28 @@ TEST(Fpu, SqrtIsCorrectlyRounded)
     EXPECT_EQ(run(Op::SqrtD, two_d, 0, 0, RoundingMode::RTZ).value, bits(1.4142135623730951) - 1);
     EXPECT_EQ(run(Op::SqrtD, 1).value, bits(0x1p-537)); // sqrt of the smallest subnormal
 }
+
+#if defined(__x86_64__)
+// The host fast path must not inherit a thread's MXCSR: neither its rounding mode nor FTZ/DAZ.
+TEST(Fpu, HostFloatingPointStateDoesNotLeakIn)
+{
+    uint64_t third = bits(1.0 / 3.0);
+    uint64_t tiny_third = bits(1.0 / 3.0 / 0x1p53);
+    unsigned saved = _mm_getcsr();
+    _mm_setcsr(saved | 0x6000u); // round toward zero
+    Result sum = run(Op::AddD, third, tiny_third);
+    _mm_setcsr(saved | 0x8040u); // flush to zero, denormals are zero
+    Result subnormal = run(Op::SubD, 0x0018'0000'0000'0000, 0x0010'0000'0000'0000);
+    _mm_setcsr(saved);
+    // The exact sum lies just above a tie, so RNE rounds up where RTZ would not.
+    uint32_t flags = 0;
+    EXPECT_EQ(sum.value, execute_software(Op::AddD, third, tiny_third, 0, RoundingMode::RNE, flags));
+    EXPECT_NE(sum.value, execute_software(Op::AddD, third, tiny_third, 0, RoundingMode::RTZ, flags));
+    EXPECT_EQ(sum.flags, flag::NX);
+    EXPECT_EQ(subnormal.value, 0x0008'0000'0000'0000u); // 2^-1023, not flushed
+    EXPECT_EQ(subnormal.flags, 0u);
+}
+#endif
 
 } // namespace
 } // namespace xenith::riscv::fpu
