@@ -11,7 +11,8 @@ namespace xenith::riscv::fpu::soft {
 template<class F>
 inline uint64_t to_int(uint64_t a, bool is_signed, int width, RoundingMode rm, uint32_t& flags)
 {
-    uint64_t max = is_signed ? (uint64_t(1) << (width - 1)) - 1 : width == 64 ? ~uint64_t(0) : (uint64_t(1) << width) - 1;
+    uint64_t unsigned_max = width == 64 ? ~uint64_t(0) : (uint64_t(1) << width) - 1;
+    uint64_t max = is_signed ? (uint64_t(1) << (width - 1)) - 1 : unsigned_max;
     uint64_t min = is_signed ? uint64_t(0) - (uint64_t(1) << (width - 1)) : 0;
     auto extend = [width](uint64_t v) { return width == 32 ? uint64_t(int64_t(int32_t(uint32_t(v)))) : v; };
     Unpacked x = unpack<F>(a);
