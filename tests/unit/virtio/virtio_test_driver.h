@@ -109,13 +109,14 @@ public:
         m_guest.put<uint16_t>(m_avail + 4 + 2ull * (idx % m_size), head);
         set_avail_idx(idx + 1);
     }
-    uint16_t avail_idx() { return m_guest.get<uint16_t>(m_avail + 2); }
-    void set_avail_idx(uint16_t idx) { m_guest.put<uint16_t>(m_avail + 2, idx); }
+    // The indices are published and read as a driver must: release / acquire.
+    uint16_t avail_idx() { return std::atomic_ref<uint16_t>(*reinterpret_cast<uint16_t*>(m_guest.host(m_avail + 2, 2))).load(std::memory_order_acquire); }
+    void set_avail_idx(uint16_t idx) { std::atomic_ref<uint16_t>(*reinterpret_cast<uint16_t*>(m_guest.host(m_avail + 2, 2))).store(idx, std::memory_order_release); }
     void set_avail_flags(uint16_t flags) { m_guest.put<uint16_t>(m_avail, flags); }
     void set_used_event(uint16_t v) { m_guest.put<uint16_t>(m_avail + 4 + 2ull * m_size, v); }
     uint16_t avail_event() { return m_guest.get<uint16_t>(m_used + 4 + 8ull * m_size); }
 
-    uint16_t used_idx() { return m_guest.get<uint16_t>(m_used + 2); }
+    uint16_t used_idx() { return std::atomic_ref<uint16_t>(*reinterpret_cast<uint16_t*>(m_guest.host(m_used + 2, 2))).load(std::memory_order_acquire); }
     struct UsedElem {
         uint32_t id;
         uint32_t len;
