@@ -229,8 +229,6 @@ public:
             if (auto ok = validate_domain_name(*name); !ok)
                 return error(*get("name"), ok.error().message());
             config.name = *name;
-        } else {
-            return fail("{}: name: required but missing (e.g. name = \"web\")", m_file.source);
         }
         if (auto uuid = XENITH_TRY(string("uuid", "uuid = \"3f2504e0-4f89-11d3-9a0c-0305e82c3301\""))) {
             if (!valid_uuid(*uuid))
@@ -246,6 +244,17 @@ public:
         XENITH_TRY(load_actions(config));
         XENITH_TRY(load_disks(config));
         XENITH_TRY(load_vifs(config));
+        // Missing keys last, so a wrong value earlier in the file is reported first.
+        if (config.name.empty())
+            return fail("{}: name: required but missing (e.g. name = \"web\")", m_file.source);
+        if (config.type == DomainType::Pv && config.kernel.empty()) {
+            if (!config.bootloader.empty())
+                return error(*get("bootloader"), "a pv domain needs kernel = \"/path/to/Image\": bootloaders are not "
+                                                 "run (or use type = \"hvm\" to boot from the disk)");
+            return fail("{}: kernel: required for a pv domain but missing (e.g. kernel = \"/boot/vmlinuz-guest\", or "
+                        "type = \"hvm\" to boot firmware from the disk)",
+                m_file.source);
+        }
         if (config.type == DomainType::Pv)
             rename_root_devices(config);
         warn_other_keys();
@@ -389,14 +398,6 @@ private:
                                                "U-Boot unless firmware = \"/path\" names an image",
                                        *bios));
             }
-        }
-        if (config.type == DomainType::Pv && config.kernel.empty()) {
-            if (!config.bootloader.empty())
-                return error(*get("bootloader"), "a pv domain needs kernel = \"/path/to/Image\": bootloaders are not "
-                                                 "run (or use type = \"hvm\" to boot from the disk)");
-            return fail("{}: kernel: required for a pv domain but missing (e.g. kernel = \"/boot/vmlinuz-guest\", or "
-                        "type = \"hvm\" to boot firmware from the disk)",
-                m_file.source);
         }
         if (auto root = XENITH_TRY(string("root", "root = \"/dev/xvda1 ro\"")))
             config.root = *root;

@@ -275,6 +275,8 @@ TEST(DomainConfigLoad, MalformedFilesGetOneExactMessage)
         { "maxmem below memory", head + "memory = 256\nmaxmem = 128\n",
             "/etc/xen/web:4: maxmem: 128 is less than memory (256 MiB); maxmem must be at least memory" },
         { "no name", "kernel = '/boot/Image'\n", "/etc/xen/web: name: required but missing (e.g. name = \"web\")" },
+        { "bad value before a missing key", "memory = 'lots'\n",
+            "/etc/xen/web:1: memory: \"lots\" is not a number (expected MiB, e.g. memory = 256)" },
         { "name with a space", "name = 'web server'\nkernel = '/k'\n",
             "/etc/xen/web:1: name: \"web server\" contains ` ' (allowed: letters, digits and _ - . : +)" },
         { "numeric name", "name = 42\nkernel = '/k'\n",
