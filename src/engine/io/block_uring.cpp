@@ -39,8 +39,12 @@ Result<std::unique_ptr<UringBlockBackend>> UringBlockBackend::create(BlockImage 
     rc = io_uring_register_eventfd(&backend->m_ring, backend->m_eventfd.get());
     if (rc < 0)
         return fail_errno(fmt::format("disk {}: io_uring_register_eventfd", backend->path()), -rc);
-    UringBlockBackend* self = backend.get();
-    XENITH_TRY(loop.add(backend->m_eventfd.get(), EPOLLIN, [self](uint32_t) { self->reap(); }));
+    backend->m_loop_guard->self = backend.get();
+    XENITH_TRY(loop.add(backend->m_eventfd.get(), EPOLLIN, [guard = backend->m_loop_guard](uint32_t) {
+        std::lock_guard hold(guard->lock);
+        if (guard->self)
+            guard->self->reap();
+    }));
     return backend;
 }
 
@@ -54,6 +58,10 @@ UringBlockBackend::~UringBlockBackend()
 {
     if (m_eventfd)
         m_loop.remove(m_eventfd.get());
+    {
+        std::lock_guard hold(m_loop_guard->lock);
+        m_loop_guard->self = nullptr;
+    }
     if (!m_ring_ready)
         return;
     // Wait for everything in flight so no completion outlives us.

@@ -4,6 +4,7 @@
 #include <liburing.h>
 
 #include <cstdint>
+#include <memory>
 #include <mutex>
 
 #include "base/unique_fd.h"
@@ -56,6 +57,14 @@ private:
     uint64_t m_submit_calls { 0 };
     std::mutex m_cq_lock;
     uint64_t m_in_flight { 0 }; // guarded by m_sq_lock
+
+    // The event loop may still hold our callback after remove(); it reaches us only through
+    // this, which the destructor clears (waiting for a running reap to finish).
+    struct LoopGuard {
+        std::mutex lock;
+        UringBlockBackend* self { nullptr };
+    };
+    std::shared_ptr<LoopGuard> m_loop_guard { std::make_shared<LoopGuard>() };
 };
 
 } // namespace xenith

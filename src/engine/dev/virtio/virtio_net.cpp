@@ -32,10 +32,14 @@ VirtioNet::VirtioNet(VirtioSlot slot, GuestMemory& memory, std::unique_ptr<NetBa
             m_limiter = NetRateLimiter();
         } else {
             m_timer = UniqueFd(::timerfd_create(CLOCK_MONOTONIC, TFD_CLOEXEC | TFD_NONBLOCK));
-            if (!m_timer || !m_loop->add(m_timer.get(), EPOLLIN, [this](uint32_t) {
+            m_loop_guard->self = this;
+            if (!m_timer || !m_loop->add(m_timer.get(), EPOLLIN, [guard = m_loop_guard](uint32_t) {
+                    std::lock_guard hold(guard->lock);
+                    if (!guard->self)
+                        return;
                     uint64_t expirations;
-                    [[maybe_unused]] auto n = ::read(m_timer.get(), &expirations, sizeof(expirations));
-                    transmit();
+                    [[maybe_unused]] auto n = ::read(guard->self->m_timer.get(), &expirations, sizeof(expirations));
+                    guard->self->transmit();
                 })) {
                 log::warn("{}: rate limit ignored: cannot arm its timer", name());
                 m_limiter = NetRateLimiter();
@@ -48,6 +52,10 @@ VirtioNet::~VirtioNet()
 {
     if (m_timer && m_loop)
         m_loop->remove(m_timer.get());
+    {
+        std::lock_guard hold(m_loop_guard->lock);
+        m_loop_guard->self = nullptr;
+    }
     // Stop the backend's thread before the queues it delivers into go away.
     m_backend.reset();
 }

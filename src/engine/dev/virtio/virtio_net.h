@@ -63,6 +63,13 @@ private:
     std::mutex m_rx_lock; // serialises receive
     std::atomic<uint64_t> m_tx_frames { 0 };
     std::atomic<uint64_t> m_rx_dropped { 0 };
+
+    // The loop may run the timer callback after remove(); it reaches us only through this.
+    struct LoopGuard {
+        std::mutex lock;
+        VirtioNet* self { nullptr };
+    };
+    std::shared_ptr<LoopGuard> m_loop_guard { std::make_shared<LoopGuard>() };
 };
 
 } // namespace xenith
