@@ -334,7 +334,11 @@ Status Xend::run()
             } else if (m_clients.contains(p.fd)) {
                 serve_client(p.fd);
             } else if (auto it = m_pidfds.find(p.fd); it != m_pidfds.end()) {
-                on_domain_exit(it->second);
+                // Re-check: an earlier handler in this round may have closed this fd and a new
+                // domain's pidfd may have taken its number.
+                pollfd again { p.fd, POLLIN, 0 };
+                if (::poll(&again, 1, 0) > 0)
+                    on_domain_exit(it->second);
             }
         }
     }
