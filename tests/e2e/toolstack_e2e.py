@@ -12,6 +12,7 @@ import json
 import os
 import shutil
 import signal
+import struct
 import subprocess
 import sys
 import tempfile
@@ -23,6 +24,44 @@ READY_MARKER = "xenith-guest: ready"
 
 class Failure(Exception):
     pass
+
+
+# ---- tiny guests: real RISC-V Images for the real engine, so the toolstack's lifecycle can be
+# tested without Linux. Each is a 64-byte Linux Image header followed by a few instructions.
+IDLE_MARKER = "xenith-tiny: up"
+
+
+def _image(words):
+    code = b"".join(struct.pack("<I", w) for w in words)
+    size = 64 + len(code)
+    # code0 = j +64 (over the header); text_offset 2 MiB; image_size; magics at 0x30 and 0x38.
+    header = struct.pack("<IIQQQIIQ", 0x0400006F, 0, 0x200000, size, 0, 0, 0, 0)
+    header += b"RISCV\0\0\0" + b"RSC\x05" + b"\0\0\0\0"
+    return header + code
+
+
+def _print_words(text):
+    # SBI legacy console_putchar (EID 1): a7 = 1, a0 = char, ecall.
+    words = [0x00100893]
+    for ch in text.encode():
+        words += [(ch << 20) | 0x513, 0x00000073]
+    return words
+
+
+WFI_LOOP = [0x10500073, 0xFFDFF06F]  # wfi; j .-4
+
+
+def idle_image():
+    """Prints IDLE_MARKER on the console, then idles in wfi forever."""
+    return _image(_print_words(IDLE_MARKER + "\n") + WFI_LOOP)
+
+
+def reset_image(reset_type, reason):
+    """Prints IDLE_MARKER, then asks for an SBI system reset (SRST): type 0 shutdown, 1 cold
+    reboot; reason 0 none, 1 system failure (a crash)."""
+    srst = [0x535258B7, 0x35488893, 0x00000813,  # a7 = 0x53525354 ("SRST"), a6 = 0
+            (reset_type << 20) | 0x513, (reason << 20) | 0x593, 0x00000073]
+    return _image(_print_words(IDLE_MARKER + "\n") + srst + WFI_LOOP)
 
 
 def guest_dir(build_sh):
@@ -114,12 +153,19 @@ class Host:
         raise Failure("timed out after %.0f s waiting for %s" % (timeout, what))
 
     # --- configs and consoles
-    def write_config(self, name, extra="", lines=()):
-        kit = guest_dir(self.args.guest_build)
+    def write_config(self, name, extra="", lines=(), image=None):
+        """A config in the seed's syntax: the guest kit's Linux, or a tiny `image`."""
+        if image is None:
+            kit = guest_dir(self.args.guest_build)
+            boot = ["kernel = \"%s/Image\"" % kit, "ramdisk = \"%s/initramfs.cpio.gz\"" % kit]
+        else:
+            path = os.path.join(self.root, "%s.Image" % name)
+            with open(path, "wb") as f:
+                f.write(image)
+            boot = ["kernel = \"%s\"" % path]
         text = "\n".join([
             "# %s: written by the e2e test, in the seed's syntax" % name,
-            "kernel = \"%s/Image\"" % kit,
-            "ramdisk = \"%s/initramfs.cpio.gz\"" % kit,
+            *boot,
             "memory = 128",
             "name = \"%s\"" % name,
             "vcpus = 1",
@@ -200,8 +246,8 @@ class Host:
             return []
 
 
-def boot(host, name, extra="", lines=()):
-    host.write_config(name, extra, lines)
+def boot(host, name, extra="", lines=(), image=None):
+    host.write_config(name, extra, lines, image)
     out = host.xm("create", name)
     if "Started domain %s" % name not in out.stdout:
         raise Failure("xm create printed %r" % out.stdout)
@@ -411,7 +457,155 @@ def errors_are_one_line(host):
         raise Failure("xm list without xend: %r" % p.stderr)
 
 
+# ---- the same toolstack paths with tiny guests (no Linux needed) -----------------------
+
+def tiny_create_list_console_destroy(host):
+    host.start_xend()
+    boot(host, "tiny", image=idle_image())
+    d = host.domain("tiny")
+    if not d or d["id"] != 1 or d["state"] not in ("r-----", "-b----"):
+        raise Failure("xm list -l after create: %r" % d)
+    row = [l for l in host.xm("list").stdout.splitlines() if l.startswith("tiny ")]
+    if not row or row[0][41:44] != "  1" or row[0][45:53] != "     128":
+        raise Failure("xm list row for tiny: %r" % row)
+    # The marker was printed before anyone attached: a late client gets it from the history.
+    a, out_a = host.open_console("tiny")
+    b, out_b = host.open_console("tiny")
+    host.console_wait(out_a, IDLE_MARKER, 30)
+    host.console_wait(out_b, IDLE_MARKER, 30)
+    log = os.path.join(host.log_dir, "console", "tiny.log")
+    if IDLE_MARKER not in open(log, errors="replace").read():
+        raise Failure("console log %s lacks the marker" % log)
+    a.stdin.write(b"\x1d")
+    a.stdin.flush()
+    if a.wait(10) != 0:
+        raise Failure("Ctrl-] did not detach")
+    host.xm("pause", "tiny")
+    if host.domain("tiny")["state"] != "--p---":
+        raise Failure("pause: %r" % host.domain("tiny")["state"])
+    host.xm("unpause", "tiny")
+    pid = host.domain("tiny")["pid"]
+    host.xm("destroy", "tiny")
+    if host.domain("tiny"):
+        raise Failure("tiny still listed after destroy")
+    if b.wait(10) != 0:
+        raise Failure("the second console client did not end when the domain went away")
+    try:
+        os.kill(pid, 0)
+        raise Failure("xenith-vm pid %d survived destroy" % pid)
+    except ProcessLookupError:
+        pass
+
+
+def tiny_lifecycle_actions(host):
+    host.start_xend()
+    # poweroff + on_poweroff=destroy: gone by itself.
+    boot(host, "off", image=reset_image(0, 0))
+    host.wait_for("off to go away", lambda: host.domain("off") is None, 60)
+    # poweroff + on_poweroff=preserve: listed as shut down until destroyed.
+    boot(host, "kept", image=reset_image(0, 0), lines=['on_poweroff = "preserve"'])
+    host.wait_for("kept to be shut down", lambda: (host.domain("kept") or {}).get("state") == "---s--", 60)
+    host.xm("destroy", "kept")
+    # crash + on_crash=preserve: listed as crashed.
+    boot(host, "crash", image=reset_image(0, 1), lines=['on_crash = "preserve"'])
+    host.wait_for("crash to be crashed", lambda: (host.domain("crash") or {}).get("state") == "----c-", 60)
+    host.xm("destroy", "crash")
+    # reboot + on_reboot=destroy: gone.
+    boot(host, "rb", image=reset_image(1, 0), lines=['on_reboot = "destroy"'])
+    host.wait_for("rb to go away", lambda: host.domain("rb") is None, 60)
+    # crash + on_crash=restart: restarted with new ids, then given up on as a crash loop.
+    boot(host, "loop", image=reset_image(0, 1), lines=['on_crash = "restart"'])
+    host.wait_for("the crash loop to be stopped", lambda: host.domain("loop") is None, 120)
+    log = host.xend_log()
+    for needle in ("off: carrying out on_poweroff=destroy", "kept: carrying out on_poweroff=preserve",
+                   "crash: carrying out on_crash=preserve", "rb: carrying out on_reboot=destroy",
+                   "loop restarted as id", "loop: restarted 3 times"):
+        if needle not in log:
+            raise Failure("xend log lacks %r" % needle)
+
+
+def tiny_kill9_readopt(host):
+    host.start_xend()
+    boot(host, "survivor", image=idle_image())
+    before = host.domain("survivor")
+    host.kill9_xend()
+    os.kill(before["pid"], 0)
+    host.start_xend()
+    after = host.domain("survivor")
+    if not after or after["id"] != before["id"] or after["pid"] != before["pid"]:
+        raise Failure("after kill -9 and restart: %r, before: %r" % (after, before))
+    if "survivor (id 1): re-adopted" not in host.xend_log():
+        raise Failure("xend log does not say survivor was re-adopted")
+    proc, out = host.open_console("survivor")
+    host.console_wait(out, IDLE_MARKER, 10)
+    host.xm("pause", "survivor")
+    host.xm("unpause", "survivor")
+    boot(host, "second", image=idle_image())
+    if host.domain("second")["id"] != 2:
+        raise Failure("ids after re-adoption: %r" % host.domain("second"))
+    # A domain that ends while xend is down gets its lifecycle action on the next start.
+    host.kill9_xend()
+    os.kill(after["pid"], signal.SIGKILL)
+    time.sleep(0.5)
+    host.start_xend()
+    if host.domain("survivor"):
+        raise Failure("survivor, killed while xend was down, is still listed (on_crash=destroy)")
+    host.xm("destroy", "second")
+
+
+def tiny_autostart(host):
+    host.write_config("autodom", image=idle_image())
+    host.write_config("broken", image=idle_image(), lines=['memory = "lots"'])
+    os.makedirs(os.path.join(host.config_dir, "auto"))
+    os.symlink("../autodom", os.path.join(host.config_dir, "auto", "autodom"))
+    os.symlink("../broken", os.path.join(host.config_dir, "auto", "broken"))
+    host.start_xend()
+    if not host.domain("autodom"):
+        raise Failure("auto/autodom was not started")
+    log = host.xend_log()
+    if "auto/autodom: started autodom as domain 1" not in log or "auto/broken: not started" not in log:
+        raise Failure("autostart log lines missing:\n" + log)
+    # Restarting xend re-adopts autodom instead of starting a second copy.
+    host.stop_xend()
+    host.start_xend()
+    if "auto/autodom: not started: domain autodom is already running as id 1" not in host.xend_log():
+        raise Failure("second xend start did not say autodom was already running")
+
+
+def tiny_managed_new_start_delete(host):
+    host.write_config("kept", image=idle_image())
+    host.start_xend()
+    host.xm("new", "kept")
+    host.stop_xend()
+    host.start_xend()
+    d = host.domain("kept")
+    if not d or d["id"] is not None:
+        raise Failure("managed domain after xend restart: %r" % d)
+    host.xm("start", "kept")
+    if host.domain("kept")["id"] is None:
+        raise Failure("xm start gave no id")
+    if host.xm("delete", "kept", check=False).returncode == 0:
+        raise Failure("xm delete of a running domain succeeded")
+    host.xm("destroy", "kept")
+    host.xm("delete", "kept")
+    if host.domain("kept"):
+        raise Failure("kept still listed after delete")
+
+
+def tiny_two_clients_at_once(host):
+    host.start_xend()
+    boot(host, "pair", image=idle_image())
+    procs = [subprocess.Popen([host.args.xm, "list", "-l"], env=host.env, stdout=subprocess.PIPE, text=True)
+             for _ in range(6)]
+    for p in procs:
+        out, _ = p.communicate(timeout=60)
+        if p.returncode != 0 or "pair" not in out:
+            raise Failure("a concurrent xm list failed")
+
+
 SCENARIOS = {f.__name__: f for f in [
+    tiny_create_list_console_destroy, tiny_lifecycle_actions, tiny_kill9_readopt, tiny_autostart,
+    tiny_managed_new_start_delete, tiny_two_clients_at_once,
     create_list_console_shutdown, console_history_for_late_client, crash_carries_out_on_crash,
     xend_kill9_restart_readopts, autostart_from_auto_dir, two_clients_at_once, destroy_removes_domain,
     managed_new_start_delete, golden_list_and_info, errors_are_one_line,
