@@ -83,9 +83,30 @@ Result<std::unique_ptr<VirtBoard>> VirtBoard::create(BoardConfig const& config, 
 
 void VirtBoard::console_input(std::span<uint8_t const> bytes)
 {
-    m_uart->receive(bytes);
-    m_sbi_console->push_input(bytes);
+    if (m_input_to_sbi)
+        m_sbi_console->push_input(bytes);
+    else
+        m_uart->receive(bytes);
 }
+
+namespace {
+// True if the last console= on the command line names the SBI console (hvc0).
+bool sbi_console_selected(std::string_view bootargs)
+{
+    bool hvc = false;
+    size_t pos = 0;
+    while (pos < bootargs.size()) {
+        size_t end = bootargs.find(' ', pos);
+        if (end == std::string_view::npos)
+            end = bootargs.size();
+        auto word = bootargs.substr(pos, end - pos);
+        if (word.starts_with("console="))
+            hvc = word.substr(8).starts_with("hvc");
+        pos = end + 1;
+    }
+    return hvc;
+}
+} // namespace
 
 Result<unsigned> VirtBoard::add_virtio_device(VirtioFactory const& factory)
 {
@@ -217,6 +238,8 @@ Result<BootLayout> VirtBoard::load(BootImages const& images)
     auto dtb = XENITH_TRY(build_fdt(images.bootargs, layout.initrd_start, layout.initrd_end));
     layout.dtb_size = dtb.size();
     XENITH_TRY(m_memory->write(layout.dtb_addr, dtb));
+
+    m_input_to_sbi = pv && sbi_console_selected(images.bootargs);
 
     if (pv) {
         // Linux boot protocol: hart 0 in S-mode at the kernel with a0 = hartid, a1 = DTB and

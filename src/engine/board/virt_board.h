@@ -1,6 +1,7 @@
 // VirtBoard: the "virt" machine: RAM, harts, SBI, devices on the bus, the FDT and the boot images.
 #pragma once
 
+#include <atomic>
 #include <cstdint>
 #include <functional>
 #include <memory>
@@ -106,7 +107,9 @@ public:
     riscv::Hart& hart(unsigned i) { return *m_harts[i]; }
     sbi::HartStates& hart_states() { return *m_hart_states; }
 
-    // Console bytes typed by the user: to the UART and the SBI console.
+    // Console bytes typed by the user go to one console: the SBI console when the kernel's
+    // last console= is hvc (PV only), otherwise the UART. Feeding both would type every key
+    // into two gettys.
     void console_input(std::span<uint8_t const> bytes);
 
 private:
@@ -114,6 +117,7 @@ private:
     Status map(uint64_t base, uint64_t size, MmioDevice& device);
 
     BoardConfig m_config;
+    std::atomic<bool> m_input_to_sbi { false };
     std::unique_ptr<GuestMemory> m_memory;
     Bus m_bus;
     std::unique_ptr<sbi::HartStates> m_hart_states;
