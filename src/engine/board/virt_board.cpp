@@ -115,7 +115,7 @@ Result<unsigned> VirtBoard::add_virtio_device(VirtioFactory const& factory)
     unsigned index = unsigned(m_virtio.size());
     uint64_t base = virtio_base + index * virtio_stride;
     unsigned irq = virtio_irq_base + index;
-    VirtioSlot slot { index, base, virtio_stride, irq, *m_plic->irq_line(irq) };
+    VirtioSlot slot { base, irq, *m_plic->irq_line(irq) };
     auto device = XENITH_TRY(factory(slot));
     if (!device)
         return fail("virtio slot {}: the device factory returned nothing", index);

@@ -16,6 +16,7 @@
 #include "engine/dev/bus.h"
 #include "engine/dev/device.h"
 #include "engine/dev/test_finisher.h"
+#include "engine/dev/virtio/virtio_mmio.h"
 #include "engine/mem/guest_memory.h"
 #include "engine/riscv/hart.h"
 #include "engine/sbi/hart_states.h"
@@ -67,15 +68,6 @@ struct BootLayout {
     uint64_t dtb_addr { 0 }, dtb_size { 0 };
 };
 
-// A virtio-mmio slot, handed to a virtio device's factory.
-struct VirtioSlot {
-    unsigned index;
-    uint64_t base;
-    uint64_t size;
-    unsigned irq;
-    IrqLine& irq_line;
-};
-
 class VirtBoard {
 public:
     static constexpr uint64_t max_dtb_size = 64 * 1024;
@@ -89,9 +81,11 @@ public:
     static Result<std::unique_ptr<VirtBoard>> create(BoardConfig const&, CharBackend& console, TestFinisher::Handler on_finisher);
     ~VirtBoard();
 
-    // Plugs a virtio-mmio device into the next free slot (0..7): the factory gets the slot's
-    // window and PLIC line and returns the device, which the board maps and whose write_fdt()
-    // it calls. Returns the slot. Only before load().
+    // Plugs a virtio-mmio device into the next free slot n (0..7): the factory gets the slot
+    // (base 0x10001000 + n*0x1000, PLIC source 1 + n and its line) and returns the device,
+    // which the board maps (a 0x1000 window) and whose write_fdt() it calls. Returns n.
+    // Only before load(). Example:
+    //   board.add_virtio_device([&](VirtioSlot slot) { return std::make_unique<VirtioRng>(slot, mem); });
     Result<unsigned> add_virtio_device(VirtioFactory const& factory);
 
     // Places the images, builds the FDT, writes it to RAM and resets the harts for boot.

@@ -14,6 +14,7 @@
 #include "engine/domain/machine.h"
 #include "engine/domain/vm_options.h"
 #include "engine/io/event_loop.h"
+#include "engine/dev/virtio/virtio_input.h"
 #include "engine/io/stdio_console.h"
 
 namespace xenith {
@@ -130,6 +131,23 @@ int run_xenith_vm(int argc, char const* const* argv)
         return vm_exit::error;
     }
     Machine& m = **machine;
+
+    // Devices from options (--disk, --vif, ...) go here, in slot order; then the power key,
+    // which is how a graceful shutdown request (xm shutdown) reaches the guest.
+    VirtioInput* power_key = nullptr;
+    auto key_slot = m.board().add_virtio_device([&](VirtioSlot slot) -> Result<std::unique_ptr<MmioDevice>> {
+        auto key = std::make_unique<VirtioInput>(slot, m.board().memory());
+        power_key = key.get();
+        return std::unique_ptr<MmioDevice>(std::move(key));
+    });
+    if (!key_slot) {
+        error_line(key_slot.error().message());
+        return vm_exit::error;
+    }
+    m.set_shutdown_button([power_key]() -> Status {
+        power_key->press_power_key();
+        return {};
+    });
 
     if (!images->kernel && !images->firmware) {
         // --dtb-out alone: the tree for a machine with nothing to boot.
