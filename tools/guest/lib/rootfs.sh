@@ -21,7 +21,7 @@ stage() {
     ln -sfn /bin/busybox "$d$l"
   done < "$bb.links"
   cp -a "$here/rootfs/." "$d/"
-  chmod 1777 "$d/tmp"; chmod 0700 "$d/root"
+  chmod 1777 "$d/tmp"; chmod 0700 "$d/root"; chmod 0600 "$d/etc/shadow"
   find "$d" -exec touch -h -d "@$SOURCE_DATE_EPOCH" {} +
 }
 
