@@ -66,7 +66,10 @@ bool Core::csr_read(unsigned num, uint64_t& v)
     case csr::sepc: v = m_sepc; return true;
     case csr::scause: v = m_scause; return true;
     case csr::stval: v = m_stval; return true;
-    case csr::sip: v = read_mip() & m_mideleg; return true;
+    case csr::sip:
+        update_timers(mtime_now()); // the timer may have been reprogrammed earlier in this block
+        v = read_mip() & m_mideleg;
+        return true;
     case csr::stimecmp:
         if (priv == Priv::S && (!(m_mcounteren & 2) || !(m_menvcfg >> 63)))
             return false;
@@ -91,7 +94,10 @@ bool Core::csr_read(unsigned num, uint64_t& v)
     case csr::mepc: v = m_mepc; return true;
     case csr::mcause: v = m_mcause; return true;
     case csr::mtval: v = m_mtval; return true;
-    case csr::mip: v = read_mip(); return true;
+    case csr::mip:
+        update_timers(mtime_now());
+        v = read_mip();
+        return true;
     case csr::mcycle: v = instret + m_cycle_offset; return true;
     case csr::minstret: v = instret; return true;
     case csr::mcountinhibit:
