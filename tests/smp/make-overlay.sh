@@ -11,7 +11,7 @@ command -v "$cc" >/dev/null || { echo "make-overlay: $cc not found (apt-get inst
 stage=$(mktemp -d "${TMPDIR:-/tmp}/xenith-smp-overlay.XXXXXX")
 trap 'rm -rf "$stage"' EXIT
 mkdir -p "$stage/usr/libexec/xenith-smp" "$stage/etc/xenith/tests"
-for prog in atomics litmus clock xmodify; do
+for prog in atomics litmus clock xmodify lrsc_aba; do
 	"$cc" -static -O2 -pthread -Wall -Wextra -Werror -o "$stage/usr/libexec/xenith-smp/$prog" "$here/guest/$prog.c"
 done
 install -m 0755 "$here"/guest/tests/smp-* "$stage/etc/xenith/tests/"

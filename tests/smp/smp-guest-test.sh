@@ -8,7 +8,7 @@ test=$1
 shift
 prog=${test#smp-}
 boot_test "$work/log" "$vcpus" "$test" "$*"
-sed -n '/^xenith-guest: ready/,$p' "$work/log" | grep -vE '^\[ *[0-9]+\.[0-9]+\] ' | grep -vE ' ok$'
+sed -n '/^xenith-guest: ready/,$p' "$work/log" | grep -vE '^\[ *[0-9]+\.[0-9]+\] ' | grep -vE '^run [0-9]+ .* ok$'
 # a kernel oops or fatal signal anywhere is a failure even if the script said PASS
 if grep -qE 'Oops|BUG:|unhandled signal|Kernel panic' "$work/log"; then
 	grep -E -A3 'Oops|BUG:|unhandled signal|Kernel panic' "$work/log" | head -20 >&2
