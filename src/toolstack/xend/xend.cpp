@@ -666,6 +666,12 @@ Status Xend::start_domain(DomainRecord& r, bool paused)
             pollfd p { it->second.get(), POLLIN, 0 };
             if (::poll(&p, 1, 0) > 0) {
                 auto exit = read_exit_file(r.run_dir + "/exit").value_or(VmExitInfo {});
+                // The guest ran and powered off, rebooted or crashed before we got to say hello:
+                // it did start. The loop sees the same pidfd and carries out its lifecycle action.
+                if (exit.reason == VmExit::Poweroff || exit.reason == VmExit::Reboot || exit.reason == VmExit::Crash) {
+                    log::info("domain {} (id {}) {} right after starting", r.name, r.id, exit.describe());
+                    return {};
+                }
                 std::string tail = vm_log_tail(r);
                 unwatch(r);
                 (void)m_store.remove_running(r.id);
