@@ -16,7 +16,39 @@ void Core::flush_blocks()
 {
     m_code_generation_seen = m_mem->code_generation();
     ++m_cache_generation;
+    ++m_code_epoch;
     m_arena_used = 0;
+}
+
+// fence.i, remote fence.i and writes to code pages: rather than decoding everything again, each
+// block is compared with guest memory before its next use (Linux issues fence.i on every
+// executable mapping, so this is frequent in user space).
+void Core::invalidate_code()
+{
+    m_code_generation_seen = m_mem->code_generation();
+    ++m_code_epoch;
+}
+
+bool Core::revalidate(Block* b)
+{
+    uint64_t page = b->phys & ~0xfffull;
+    uint8_t const* host = m_mem->host_ptr(page, 0x1000);
+    if (!host)
+        return false;
+    if (!m_mem->is_code_page(page)) {
+        m_mem->mark_code_page(page); // before comparing, as in build_block
+        flush_write_tlb();
+    }
+    unsigned start = unsigned(b->phys & 0xfff);
+    for (unsigned k = 0; k < b->count; ++k) {
+        Insn const& insn = b->insns[k];
+        uint32_t raw = 0;
+        std::memcpy(&raw, host + start + insn.off, insn.len);
+        if (raw != insn.raw)
+            return false;
+    }
+    b->epoch = m_code_epoch;
+    return true;
 }
 
 Block* Core::build_block(uint64_t pa, uint8_t const* host)
@@ -60,6 +92,7 @@ Block* Core::build_block(uint64_t pa, uint8_t const* host)
     b->link[0] = b->link[1] = nullptr;
     b->count = n;
     b->cacheable = true;
+    b->epoch = m_code_epoch;
     m_arena_used += block_bytes(n + 1);
     return b;
 }
@@ -67,8 +100,10 @@ Block* Core::build_block(uint64_t pa, uint8_t const* host)
 Block* Core::block_at_phys(uint64_t pa)
 {
     Slot& slot = m_slots[((pa >> 1) ^ (pa >> (block_slots_bits + 1))) & ((1u << block_slots_bits) - 1)];
-    if (XENITH_LIKELY(slot.phys == pa && slot.generation == m_cache_generation))
-        return slot.block;
+    if (XENITH_LIKELY(slot.phys == pa && slot.generation == m_cache_generation)) {
+        if (XENITH_LIKELY(slot.block->epoch == m_code_epoch) || revalidate(slot.block))
+            return slot.block;
+    }
     uint8_t* host = m_mem->host_ptr(pa, 2);
     if (!host)
         return nullptr;
@@ -114,6 +149,7 @@ Block* Core::build_oneoff(uint64_t vpc)
     b->link[0] = b->link[1] = nullptr;
     b->count = 1;
     b->cacheable = false;
+    b->epoch = 0;
     return b;
 }
 

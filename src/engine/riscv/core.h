@@ -26,6 +26,7 @@ struct Block {
     Block* link[2];    // chained successors in the same page (0: taken/indirect, 1: fall-through)
     uint32_t count;    // instructions, sentinel excluded
     bool cacheable;    // false for one-off blocks (fetched from MMIO or across a page boundary)
+    uint64_t epoch;    // valid while equal to Core's code epoch; else compared with memory again
     Insn insns[1];     // count + 1 entries
 };
 
@@ -77,6 +78,8 @@ private:
     Block* build_oneoff(uint64_t vpc);
     Block* chain(Block* b, unsigned slot, uint64_t bpc, uint64_t target);
     void flush_blocks();
+    void invalidate_code();
+    bool revalidate(Block* b);
     Block* execute(Block* b);
     void trace_block(Block const* b) const;
 
@@ -213,6 +216,7 @@ private:
     size_t m_arena_used { 0 };
     uint64_t m_cache_generation { 1 };
     uint64_t m_code_generation_seen { 0 };
+    uint64_t m_code_epoch { 1 };
     alignas(Block) uint8_t m_oneoff[sizeof(Block) + (max_block_insns + 1) * sizeof(Insn)];
 };
 

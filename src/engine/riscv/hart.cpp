@@ -78,7 +78,7 @@ std::optional<VcpuExit> Core::service()
     if (p & req_tlb)
         flush_tlb();
     if (p & req_fence_i)
-        flush_blocks();
+        invalidate_code();
     if (m_exit) {
         VcpuExit e = *m_exit;
         m_exit.reset();
@@ -102,7 +102,7 @@ VcpuExit Core::run()
             next = nullptr;
         }
         if (XENITH_UNLIKELY(m_mem->code_generation() != m_code_generation_seen)) {
-            flush_blocks();
+            invalidate_code();
             next = nullptr;
         }
         Block* b = next ? next : lookup_block();

@@ -5,37 +5,34 @@
 
 namespace xenith::riscv {
 
-// One operation per executable form; compressed instructions decode to their base forms.
+// Every executable form, in enum order; compressed instructions decode to their base forms.
+// Illegal, Nop and BlockEnd (the sentinel after a block's last instruction) are the engine's own;
+// FpToF/FpToX/FpFromX are the F/D operations by where the result goes (f or x) and where a comes from.
+#define XENITH_RISCV_OPS(X) \
+    X(Illegal) X(Nop) X(BlockEnd) X(Lui) X(Auipc) X(Jal) X(Jalr) X(Beq) \
+    X(Bne) X(Blt) X(Bge) X(Bltu) X(Bgeu) X(Lb) X(Lh) X(Lw) \
+    X(Ld) X(Lbu) X(Lhu) X(Lwu) X(Sb) X(Sh) X(Sw) X(Sd) \
+    X(Addi) X(Slti) X(Sltiu) X(Xori) X(Ori) X(Andi) X(Slli) X(Srli) \
+    X(Srai) X(Add) X(Sub) X(Sll) X(Slt) X(Sltu) X(Xor) X(Srl) \
+    X(Sra) X(Or) X(And) X(Addiw) X(Slliw) X(Srliw) X(Sraiw) X(Addw) \
+    X(Subw) X(Sllw) X(Srlw) X(Sraw) X(Mul) X(Mulh) X(Mulhsu) X(Mulhu) \
+    X(Div) X(Divu) X(Rem) X(Remu) X(Mulw) X(Divw) X(Divuw) X(Remw) \
+    X(Remuw) X(LrW) X(LrD) X(ScW) X(ScD) X(AmoswapW) X(AmoaddW) X(AmoxorW) \
+    X(AmoandW) X(AmoorW) X(AmominW) X(AmomaxW) X(AmominuW) X(AmomaxuW) X(AmoswapD) X(AmoaddD) \
+    X(AmoxorD) X(AmoandD) X(AmoorD) X(AmominD) X(AmomaxD) X(AmominuD) X(AmomaxuD) X(Fence) \
+    X(FenceI) X(Ecall) X(Ebreak) X(Mret) X(Sret) X(Wfi) X(SfenceVma) X(Csrrw) \
+    X(Csrrs) X(Csrrc) X(Csrrwi) X(Csrrsi) X(Csrrci) X(Flw) X(Fld) X(Fsw) \
+    X(Fsd) X(FpToF) X(FpToX) X(FpFromX) X(Sh1add) X(Sh2add) X(Sh3add) X(AddUw) \
+    X(Sh1addUw) X(Sh2addUw) X(Sh3addUw) X(SlliUw) X(Andn) X(Orn) X(Xnor) X(Clz) \
+    X(Ctz) X(Cpop) X(Clzw) X(Ctzw) X(Cpopw) X(Max) X(Maxu) X(Min) \
+    X(Minu) X(SextB) X(SextH) X(ZextH) X(Rol) X(Ror) X(Rori) X(Rolw) \
+    X(Rorw) X(Roriw) X(OrcB) X(Rev8) X(Bclr) X(Bclri) X(Bext) X(Bexti) \
+    X(Binv) X(Binvi) X(Bset) X(Bseti)
+
 enum class Op : uint8_t {
-    Illegal,
-    Nop,
-    BlockEnd, // sentinel after the last instruction of a block that did not end in a jump
-    Lui, Auipc, Jal, Jalr,
-    Beq, Bne, Blt, Bge, Bltu, Bgeu,
-    Lb, Lh, Lw, Ld, Lbu, Lhu, Lwu,
-    Sb, Sh, Sw, Sd,
-    Addi, Slti, Sltiu, Xori, Ori, Andi, Slli, Srli, Srai,
-    Add, Sub, Sll, Slt, Sltu, Xor, Srl, Sra, Or, And,
-    Addiw, Slliw, Srliw, Sraiw,
-    Addw, Subw, Sllw, Srlw, Sraw,
-    Mul, Mulh, Mulhsu, Mulhu, Div, Divu, Rem, Remu,
-    Mulw, Divw, Divuw, Remw, Remuw,
-    LrW, LrD, ScW, ScD,
-    AmoswapW, AmoaddW, AmoxorW, AmoandW, AmoorW, AmominW, AmomaxW, AmominuW, AmomaxuW,
-    AmoswapD, AmoaddD, AmoxorD, AmoandD, AmoorD, AmominD, AmomaxD, AmominuD, AmomaxuD,
-    Fence, FenceI, Ecall, Ebreak, Mret, Sret, Wfi, SfenceVma,
-    Csrrw, Csrrs, Csrrc, Csrrwi, Csrrsi, Csrrci,
-    Flw, Fld, Fsw, Fsd,
-    FpToF,  // result in f[rd] from f[rs1], f[rs2], f[rs3]
-    FpToX,  // result in x[rd] from f[rs1], f[rs2]
-    FpFromX, // result in f[rd] from x[rs1]
-    // Zba
-    Sh1add, Sh2add, Sh3add, AddUw, Sh1addUw, Sh2addUw, Sh3addUw, SlliUw,
-    // Zbb
-    Andn, Orn, Xnor, Clz, Ctz, Cpop, Clzw, Ctzw, Cpopw, Max, Maxu, Min, Minu,
-    SextB, SextH, ZextH, Rol, Ror, Rori, Rolw, Rorw, Roriw, OrcB, Rev8,
-    // Zbs
-    Bclr, Bclri, Bext, Bexti, Binv, Binvi, Bset, Bseti,
+#define XENITH_OP_ENUM(name) name,
+    XENITH_RISCV_OPS(XENITH_OP_ENUM)
+#undef XENITH_OP_ENUM
 };
 
 // x registers 0..31; writes to x0 are redirected here at decode time, so the interpreter never tests rd.

@@ -67,7 +67,7 @@ Block* Core::chain(Block* b, unsigned slot, uint64_t bpc, uint64_t target)
         return nullptr;
     uint64_t phys = (b->phys & ~0xfffull) | (target & 0xfff);
     Block* n = b->link[slot];
-    if (XENITH_LIKELY(n && n->phys == phys))
+    if (XENITH_LIKELY(n && n->phys == phys && n->epoch == m_code_epoch))
         return n;
     n = block_at_phys(phys);
     if (n)
@@ -78,8 +78,8 @@ Block* Core::chain(Block* b, unsigned slot, uint64_t bpc, uint64_t target)
 Block* Core::execute(Block* b)
 {
     uint64_t* const xr = x;
-    uint64_t const bpc = pc;
-    Insn const* i = b->insns;
+    uint64_t bpc;
+    Insn const* i;
 
 #define R1 xr[i->rs1]
 #define R2 xr[i->rs2]
@@ -99,12 +99,30 @@ Block* Core::execute(Block* b)
         raise(cause::illegal, i->raw);  \
         EXC();                          \
     } while (0)
+#define DISPATCH() goto* dispatch[size_t(i->op)]
+#define NEXT()      \
+    do {            \
+        ++i;        \
+        DISPATCH(); \
+    } while (0)
+// Continues into a chained successor without leaving the interpreter, unless something needs
+// the run loop (requests, interrupts, the periodic timer check, code invalidation).
+#define CONTINUE_AT(next)                                                                                 \
+    do {                                                                                                  \
+        Block* n_ = (next);                                                                               \
+        if (n_ && XENITH_LIKELY(!m_local_check && m_pending.load(std::memory_order_relaxed) == 0          \
+                && --m_countdown >= 0 && m_mem->code_generation() == m_code_generation_seen)) {           \
+            b = n_;                                                                                       \
+            goto enter;                                                                                   \
+        }                                                                                                 \
+        return n_;                                                                                        \
+    } while (0)
 #define JUMP(target, slot)                       \
     do {                                         \
         uint64_t t_ = (target);                  \
         instret += DONE_BEFORE + 1;              \
         pc = t_;                                 \
-        return chain(b, slot, bpc, t_);          \
+        CONTINUE_AT(chain(b, slot, bpc, t_));    \
     } while (0)
 #define BRANCH(cond)                              \
     do {                                          \
@@ -133,92 +151,102 @@ Block* Core::execute(Block* b)
         return nullptr;                 \
     } while (0)
 
-    for (;; ++i) {
-        switch (i->op) {
-        case Op::Nop:
-        case Op::Fence:
-            continue;
-        case Op::BlockEnd:
+    static void* const dispatch[] = {
+#define XENITH_OP_LABEL(name) &&op_##name,
+        XENITH_RISCV_OPS(XENITH_OP_LABEL)
+#undef XENITH_OP_LABEL
+    };
+
+enter:
+    bpc = pc;
+    i = b->insns;
+    DISPATCH();
+    {
+        {
+        op_Nop:
+        op_Fence:
+            NEXT();
+        op_BlockEnd:
             instret += b->count;
             pc = bpc + i->off;
-            return chain(b, 1, bpc, pc);
-        case Op::Illegal:
+            CONTINUE_AT(chain(b, 1, bpc, pc));
+        op_Illegal:
             ILLEGAL();
 
-        case Op::Lui: RD = uint64_t(IMM); continue;
-        case Op::Auipc: RD = IPC + IMM; continue;
-        case Op::Jal: RD = NEXT_PC; JUMP(IPC + IMM, 0);
-        case Op::Jalr: {
+        op_Lui: RD = uint64_t(IMM); NEXT();
+        op_Auipc: RD = IPC + IMM; NEXT();
+        op_Jal: RD = NEXT_PC; JUMP(IPC + IMM, 0);
+        op_Jalr: {
             uint64_t target = (R1 + IMM) & ~1ull;
             RD = NEXT_PC;
             JUMP(target, 0);
         }
-        case Op::Beq: BRANCH(R1 == R2);
-        case Op::Bne: BRANCH(R1 != R2);
-        case Op::Blt: BRANCH(int64_t(R1) < int64_t(R2));
-        case Op::Bge: BRANCH(int64_t(R1) >= int64_t(R2));
-        case Op::Bltu: BRANCH(R1 < R2);
-        case Op::Bgeu: BRANCH(R1 >= R2);
+        op_Beq: BRANCH(R1 == R2);
+        op_Bne: BRANCH(R1 != R2);
+        op_Blt: BRANCH(int64_t(R1) < int64_t(R2));
+        op_Bge: BRANCH(int64_t(R1) >= int64_t(R2));
+        op_Bltu: BRANCH(R1 < R2);
+        op_Bgeu: BRANCH(R1 >= R2);
 
-        case Op::Lb: LOAD(int8_t, int64_t); continue;
-        case Op::Lh: LOAD(int16_t, int64_t); continue;
-        case Op::Lw: LOAD(int32_t, int64_t); continue;
-        case Op::Ld: LOAD(uint64_t, uint64_t); continue;
-        case Op::Lbu: LOAD(uint8_t, uint64_t); continue;
-        case Op::Lhu: LOAD(uint16_t, uint64_t); continue;
-        case Op::Lwu: LOAD(uint32_t, uint64_t); continue;
-        case Op::Sb: STORE(uint8_t); continue;
-        case Op::Sh: STORE(uint16_t); continue;
-        case Op::Sw: STORE(uint32_t); continue;
-        case Op::Sd: STORE(uint64_t); continue;
+        op_Lb: LOAD(int8_t, int64_t); NEXT();
+        op_Lh: LOAD(int16_t, int64_t); NEXT();
+        op_Lw: LOAD(int32_t, int64_t); NEXT();
+        op_Ld: LOAD(uint64_t, uint64_t); NEXT();
+        op_Lbu: LOAD(uint8_t, uint64_t); NEXT();
+        op_Lhu: LOAD(uint16_t, uint64_t); NEXT();
+        op_Lwu: LOAD(uint32_t, uint64_t); NEXT();
+        op_Sb: STORE(uint8_t); NEXT();
+        op_Sh: STORE(uint16_t); NEXT();
+        op_Sw: STORE(uint32_t); NEXT();
+        op_Sd: STORE(uint64_t); NEXT();
 
-        case Op::Addi: RD = R1 + IMM; continue;
-        case Op::Slti: RD = int64_t(R1) < IMM; continue;
-        case Op::Sltiu: RD = R1 < uint64_t(IMM); continue;
-        case Op::Xori: RD = R1 ^ IMM; continue;
-        case Op::Ori: RD = R1 | IMM; continue;
-        case Op::Andi: RD = R1 & IMM; continue;
-        case Op::Slli: RD = R1 << i->imm; continue;
-        case Op::Srli: RD = R1 >> i->imm; continue;
-        case Op::Srai: RD = uint64_t(int64_t(R1) >> i->imm); continue;
-        case Op::Add: RD = R1 + R2; continue;
-        case Op::Sub: RD = R1 - R2; continue;
-        case Op::Sll: RD = R1 << (R2 & 63); continue;
-        case Op::Slt: RD = int64_t(R1) < int64_t(R2); continue;
-        case Op::Sltu: RD = R1 < R2; continue;
-        case Op::Xor: RD = R1 ^ R2; continue;
-        case Op::Srl: RD = R1 >> (R2 & 63); continue;
-        case Op::Sra: RD = uint64_t(int64_t(R1) >> (R2 & 63)); continue;
-        case Op::Or: RD = R1 | R2; continue;
-        case Op::And: RD = R1 & R2; continue;
-        case Op::Addiw: RD = sext32(R1 + IMM); continue;
-        case Op::Slliw: RD = sext32(uint32_t(R1) << i->imm); continue;
-        case Op::Srliw: RD = sext32(uint32_t(R1) >> i->imm); continue;
-        case Op::Sraiw: RD = uint64_t(int64_t(int32_t(R1) >> i->imm)); continue;
-        case Op::Addw: RD = sext32(R1 + R2); continue;
-        case Op::Subw: RD = sext32(R1 - R2); continue;
-        case Op::Sllw: RD = sext32(uint32_t(R1) << (R2 & 31)); continue;
-        case Op::Srlw: RD = sext32(uint32_t(R1) >> (R2 & 31)); continue;
-        case Op::Sraw: RD = uint64_t(int64_t(int32_t(R1) >> (R2 & 31))); continue;
+        op_Addi: RD = R1 + IMM; NEXT();
+        op_Slti: RD = int64_t(R1) < IMM; NEXT();
+        op_Sltiu: RD = R1 < uint64_t(IMM); NEXT();
+        op_Xori: RD = R1 ^ IMM; NEXT();
+        op_Ori: RD = R1 | IMM; NEXT();
+        op_Andi: RD = R1 & IMM; NEXT();
+        op_Slli: RD = R1 << i->imm; NEXT();
+        op_Srli: RD = R1 >> i->imm; NEXT();
+        op_Srai: RD = uint64_t(int64_t(R1) >> i->imm); NEXT();
+        op_Add: RD = R1 + R2; NEXT();
+        op_Sub: RD = R1 - R2; NEXT();
+        op_Sll: RD = R1 << (R2 & 63); NEXT();
+        op_Slt: RD = int64_t(R1) < int64_t(R2); NEXT();
+        op_Sltu: RD = R1 < R2; NEXT();
+        op_Xor: RD = R1 ^ R2; NEXT();
+        op_Srl: RD = R1 >> (R2 & 63); NEXT();
+        op_Sra: RD = uint64_t(int64_t(R1) >> (R2 & 63)); NEXT();
+        op_Or: RD = R1 | R2; NEXT();
+        op_And: RD = R1 & R2; NEXT();
+        op_Addiw: RD = sext32(R1 + IMM); NEXT();
+        op_Slliw: RD = sext32(uint32_t(R1) << i->imm); NEXT();
+        op_Srliw: RD = sext32(uint32_t(R1) >> i->imm); NEXT();
+        op_Sraiw: RD = uint64_t(int64_t(int32_t(R1) >> i->imm)); NEXT();
+        op_Addw: RD = sext32(R1 + R2); NEXT();
+        op_Subw: RD = sext32(R1 - R2); NEXT();
+        op_Sllw: RD = sext32(uint32_t(R1) << (R2 & 31)); NEXT();
+        op_Srlw: RD = sext32(uint32_t(R1) >> (R2 & 31)); NEXT();
+        op_Sraw: RD = uint64_t(int64_t(int32_t(R1) >> (R2 & 31))); NEXT();
 
-        case Op::Mul: RD = R1 * R2; continue;
-        case Op::Mulh: RD = uint64_t((__int128(int64_t(R1)) * __int128(int64_t(R2))) >> 64); continue;
-        case Op::Mulhsu:
+        op_Mul: RD = R1 * R2; NEXT();
+        op_Mulh: RD = uint64_t((__int128(int64_t(R1)) * __int128(int64_t(R2))) >> 64); NEXT();
+        op_Mulhsu:
             RD = uint64_t((__int128(int64_t(R1)) * __int128(static_cast<unsigned __int128>(R2))) >> 64);
-            continue;
-        case Op::Mulhu: RD = uint64_t((static_cast<unsigned __int128>(R1) * R2) >> 64); continue;
-        case Op::Div: RD = div_s(R1, R2); continue;
-        case Op::Divu: RD = R2 ? R1 / R2 : ~0ull; continue;
-        case Op::Rem: RD = rem_s(R1, R2); continue;
-        case Op::Remu: RD = R2 ? R1 % R2 : R1; continue;
-        case Op::Mulw: RD = sext32(uint32_t(R1) * uint32_t(R2)); continue;
-        case Op::Divw: RD = divw(R1, R2); continue;
-        case Op::Divuw: RD = uint32_t(R2) ? sext32(uint32_t(R1) / uint32_t(R2)) : ~0ull; continue;
-        case Op::Remw: RD = remw(R1, R2); continue;
-        case Op::Remuw: RD = uint32_t(R2) ? sext32(uint32_t(R1) % uint32_t(R2)) : sext32(R1); continue;
+            NEXT();
+        op_Mulhu: RD = uint64_t((static_cast<unsigned __int128>(R1) * R2) >> 64); NEXT();
+        op_Div: RD = div_s(R1, R2); NEXT();
+        op_Divu: RD = R2 ? R1 / R2 : ~0ull; NEXT();
+        op_Rem: RD = rem_s(R1, R2); NEXT();
+        op_Remu: RD = R2 ? R1 % R2 : R1; NEXT();
+        op_Mulw: RD = sext32(uint32_t(R1) * uint32_t(R2)); NEXT();
+        op_Divw: RD = divw(R1, R2); NEXT();
+        op_Divuw: RD = uint32_t(R2) ? sext32(uint32_t(R1) / uint32_t(R2)) : ~0ull; NEXT();
+        op_Remw: RD = remw(R1, R2); NEXT();
+        op_Remuw: RD = uint32_t(R2) ? sext32(uint32_t(R1) % uint32_t(R2)) : sext32(R1); NEXT();
 
-        case Op::LrW:
-        case Op::LrD: {
+        op_LrW:
+        op_LrD: {
             unsigned size = i->op == Op::LrW ? 4 : 8;
             uint8_t* h = atomic_ptr(R1, size, Access::Read);
             if (!h)
@@ -232,10 +260,10 @@ Block* Core::execute(Block* b)
             m_resv_value = v;
             m_resv_valid = true;
             RD = size == 4 ? sext32(v) : v;
-            continue;
+            NEXT();
         }
-        case Op::ScW:
-        case Op::ScD: {
+        op_ScW:
+        op_ScD: {
             unsigned size = i->op == Op::ScW ? 4 : 8;
             uint8_t* h = atomic_ptr(R1, size, Access::Write);
             if (!h)
@@ -254,7 +282,7 @@ Block* Core::execute(Block* b)
             }
             m_resv_valid = false;
             RD = ok ? 0 : 1;
-            continue;
+            NEXT();
         }
 #define AMO_W(fn)                                                                           \
     do {                                                                                    \
@@ -278,29 +306,29 @@ Block* Core::execute(Block* b)
         while (!ref.compare_exchange_weak(a_, uint64_t(fn), std::memory_order_acq_rel)) { } \
         RD = a_;                                                                            \
     } while (0)
-        case Op::AmoswapW: AMO_W(b_); continue;
-        case Op::AmoaddW: AMO_W(a_ + b_); continue;
-        case Op::AmoxorW: AMO_W(a_ ^ b_); continue;
-        case Op::AmoandW: AMO_W(a_ & b_); continue;
-        case Op::AmoorW: AMO_W(a_ | b_); continue;
-        case Op::AmominW: AMO_W(int32_t(a_) < int32_t(b_) ? a_ : b_); continue;
-        case Op::AmomaxW: AMO_W(int32_t(a_) > int32_t(b_) ? a_ : b_); continue;
-        case Op::AmominuW: AMO_W(a_ < b_ ? a_ : b_); continue;
-        case Op::AmomaxuW: AMO_W(a_ > b_ ? a_ : b_); continue;
-        case Op::AmoswapD: AMO_D(b_); continue;
-        case Op::AmoaddD: AMO_D(a_ + b_); continue;
-        case Op::AmoxorD: AMO_D(a_ ^ b_); continue;
-        case Op::AmoandD: AMO_D(a_ & b_); continue;
-        case Op::AmoorD: AMO_D(a_ | b_); continue;
-        case Op::AmominD: AMO_D(int64_t(a_) < int64_t(b_) ? a_ : b_); continue;
-        case Op::AmomaxD: AMO_D(int64_t(a_) > int64_t(b_) ? a_ : b_); continue;
-        case Op::AmominuD: AMO_D(a_ < b_ ? a_ : b_); continue;
-        case Op::AmomaxuD: AMO_D(a_ > b_ ? a_ : b_); continue;
+        op_AmoswapW: AMO_W(b_); NEXT();
+        op_AmoaddW: AMO_W(a_ + b_); NEXT();
+        op_AmoxorW: AMO_W(a_ ^ b_); NEXT();
+        op_AmoandW: AMO_W(a_ & b_); NEXT();
+        op_AmoorW: AMO_W(a_ | b_); NEXT();
+        op_AmominW: AMO_W(int32_t(a_) < int32_t(b_) ? a_ : b_); NEXT();
+        op_AmomaxW: AMO_W(int32_t(a_) > int32_t(b_) ? a_ : b_); NEXT();
+        op_AmominuW: AMO_W(a_ < b_ ? a_ : b_); NEXT();
+        op_AmomaxuW: AMO_W(a_ > b_ ? a_ : b_); NEXT();
+        op_AmoswapD: AMO_D(b_); NEXT();
+        op_AmoaddD: AMO_D(a_ + b_); NEXT();
+        op_AmoxorD: AMO_D(a_ ^ b_); NEXT();
+        op_AmoandD: AMO_D(a_ & b_); NEXT();
+        op_AmoorD: AMO_D(a_ | b_); NEXT();
+        op_AmominD: AMO_D(int64_t(a_) < int64_t(b_) ? a_ : b_); NEXT();
+        op_AmomaxD: AMO_D(int64_t(a_) > int64_t(b_) ? a_ : b_); NEXT();
+        op_AmominuD: AMO_D(a_ < b_ ? a_ : b_); NEXT();
+        op_AmomaxuD: AMO_D(a_ > b_ ? a_ : b_); NEXT();
 
-        case Op::FenceI:
-            flush_blocks();
+        op_FenceI:
+            invalidate_code();
             SYSTEM_DONE();
-        case Op::Ecall:
+        op_Ecall:
             if (priv == Priv::S && m_sbi) {
                 instret += DONE_BEFORE + 1;
                 pc = IPC;
@@ -315,29 +343,29 @@ Block* Core::execute(Block* b)
             }
             raise(priv == Priv::U ? cause::ecall_u : priv == Priv::S ? cause::ecall_s : cause::ecall_m, 0);
             EXC();
-        case Op::Ebreak:
+        op_Ebreak:
             raise(cause::breakpoint, 0);
             EXC();
-        case Op::Mret:
+        op_Mret:
             if (priv != Priv::M)
                 ILLEGAL();
             instret += DONE_BEFORE + 1;
             do_mret();
             return nullptr;
-        case Op::Sret:
+        op_Sret:
             if (priv == Priv::U || (priv == Priv::S && (m_mstatus & ms::TSR)))
                 ILLEGAL();
             instret += DONE_BEFORE + 1;
             do_sret();
             return nullptr;
-        case Op::Wfi:
+        op_Wfi:
             if (priv == Priv::U || (priv == Priv::S && (m_mstatus & ms::TW)))
                 ILLEGAL();
             instret += DONE_BEFORE + 1;
             pc = NEXT_PC;
             wait_for_interrupt();
             return nullptr;
-        case Op::SfenceVma:
+        op_SfenceVma:
             if (priv == Priv::U || (priv == Priv::S && (m_mstatus & ms::TVM)))
                 ILLEGAL();
             if (i->rs1 == 0)
@@ -346,12 +374,12 @@ Block* Core::execute(Block* b)
                 flush_tlb_page(R1);
             SYSTEM_DONE();
 
-        case Op::Csrrw:
-        case Op::Csrrs:
-        case Op::Csrrc:
-        case Op::Csrrwi:
-        case Op::Csrrsi:
-        case Op::Csrrci: {
+        op_Csrrw:
+        op_Csrrs:
+        op_Csrrc:
+        op_Csrrwi:
+        op_Csrrsi:
+        op_Csrrci: {
             unsigned num = unsigned(i->imm) & 0xfff;
             bool imm_form = i->op >= Op::Csrrwi;
             uint64_t src = imm_form ? uint64_t(i->rs1) : R1;
@@ -379,7 +407,7 @@ Block* Core::execute(Block* b)
             return nullptr;
         }
 
-        case Op::Flw: {
+        op_Flw: {
             if (fs_off())
                 ILLEGAL();
             uint32_t v;
@@ -387,9 +415,9 @@ Block* Core::execute(Block* b)
                 EXC();
             f[i->rd] = 0xffffffff00000000ull | v;
             fs_dirty();
-            continue;
+            NEXT();
         }
-        case Op::Fld: {
+        op_Fld: {
             if (fs_off())
                 ILLEGAL();
             uint64_t v;
@@ -397,23 +425,23 @@ Block* Core::execute(Block* b)
                 EXC();
             f[i->rd] = v;
             fs_dirty();
-            continue;
+            NEXT();
         }
-        case Op::Fsw:
+        op_Fsw:
             if (fs_off())
                 ILLEGAL();
             if (!store<uint32_t>(R1 + IMM, uint32_t(f[i->rs2])))
                 EXC();
-            continue;
-        case Op::Fsd:
+            NEXT();
+        op_Fsd:
             if (fs_off())
                 ILLEGAL();
             if (!store<uint64_t>(R1 + IMM, f[i->rs2]))
                 EXC();
-            continue;
-        case Op::FpToF:
-        case Op::FpToX:
-        case Op::FpFromX: {
+            NEXT();
+        op_FpToF:
+        op_FpToX:
+        op_FpFromX: {
             if (fs_off())
                 ILLEGAL();
             unsigned rm = i->rm == 7 ? m_frm : i->rm;
@@ -435,51 +463,50 @@ Block* Core::execute(Block* b)
                 m_fflags = flags;
                 fs_dirty();
             }
-            continue;
+            NEXT();
         }
 
-        case Op::Sh1add: RD = (R1 << 1) + R2; continue;
-        case Op::Sh2add: RD = (R1 << 2) + R2; continue;
-        case Op::Sh3add: RD = (R1 << 3) + R2; continue;
-        case Op::AddUw: RD = uint64_t(uint32_t(R1)) + R2; continue;
-        case Op::Sh1addUw: RD = (uint64_t(uint32_t(R1)) << 1) + R2; continue;
-        case Op::Sh2addUw: RD = (uint64_t(uint32_t(R1)) << 2) + R2; continue;
-        case Op::Sh3addUw: RD = (uint64_t(uint32_t(R1)) << 3) + R2; continue;
-        case Op::SlliUw: RD = uint64_t(uint32_t(R1)) << i->imm; continue;
-        case Op::Andn: RD = R1 & ~R2; continue;
-        case Op::Orn: RD = R1 | ~R2; continue;
-        case Op::Xnor: RD = ~(R1 ^ R2); continue;
-        case Op::Clz: RD = std::countl_zero(R1); continue;
-        case Op::Ctz: RD = std::countr_zero(R1); continue;
-        case Op::Cpop: RD = std::popcount(R1); continue;
-        case Op::Clzw: RD = std::countl_zero(uint32_t(R1)); continue;
-        case Op::Ctzw: RD = std::countr_zero(uint32_t(R1)); continue;
-        case Op::Cpopw: RD = std::popcount(uint32_t(R1)); continue;
-        case Op::Max: RD = int64_t(R1) > int64_t(R2) ? R1 : R2; continue;
-        case Op::Maxu: RD = R1 > R2 ? R1 : R2; continue;
-        case Op::Min: RD = int64_t(R1) < int64_t(R2) ? R1 : R2; continue;
-        case Op::Minu: RD = R1 < R2 ? R1 : R2; continue;
-        case Op::SextB: RD = uint64_t(int64_t(int8_t(R1))); continue;
-        case Op::SextH: RD = uint64_t(int64_t(int16_t(R1))); continue;
-        case Op::ZextH: RD = uint16_t(R1); continue;
-        case Op::Rol: RD = std::rotl(R1, int(R2 & 63)); continue;
-        case Op::Ror: RD = std::rotr(R1, int(R2 & 63)); continue;
-        case Op::Rori: RD = std::rotr(R1, i->imm); continue;
-        case Op::Rolw: RD = sext32(std::rotl(uint32_t(R1), int(R2 & 31))); continue;
-        case Op::Rorw: RD = sext32(std::rotr(uint32_t(R1), int(R2 & 31))); continue;
-        case Op::Roriw: RD = sext32(std::rotr(uint32_t(R1), i->imm)); continue;
-        case Op::OrcB: RD = orc_b(R1); continue;
-        case Op::Rev8: RD = __builtin_bswap64(R1); continue;
-        case Op::Bclr: RD = R1 & ~(1ull << (R2 & 63)); continue;
-        case Op::Bclri: RD = R1 & ~(1ull << i->imm); continue;
-        case Op::Bext: RD = (R1 >> (R2 & 63)) & 1; continue;
-        case Op::Bexti: RD = (R1 >> i->imm) & 1; continue;
-        case Op::Binv: RD = R1 ^ (1ull << (R2 & 63)); continue;
-        case Op::Binvi: RD = R1 ^ (1ull << i->imm); continue;
-        case Op::Bset: RD = R1 | (1ull << (R2 & 63)); continue;
-        case Op::Bseti: RD = R1 | (1ull << i->imm); continue;
+        op_Sh1add: RD = (R1 << 1) + R2; NEXT();
+        op_Sh2add: RD = (R1 << 2) + R2; NEXT();
+        op_Sh3add: RD = (R1 << 3) + R2; NEXT();
+        op_AddUw: RD = uint64_t(uint32_t(R1)) + R2; NEXT();
+        op_Sh1addUw: RD = (uint64_t(uint32_t(R1)) << 1) + R2; NEXT();
+        op_Sh2addUw: RD = (uint64_t(uint32_t(R1)) << 2) + R2; NEXT();
+        op_Sh3addUw: RD = (uint64_t(uint32_t(R1)) << 3) + R2; NEXT();
+        op_SlliUw: RD = uint64_t(uint32_t(R1)) << i->imm; NEXT();
+        op_Andn: RD = R1 & ~R2; NEXT();
+        op_Orn: RD = R1 | ~R2; NEXT();
+        op_Xnor: RD = ~(R1 ^ R2); NEXT();
+        op_Clz: RD = std::countl_zero(R1); NEXT();
+        op_Ctz: RD = std::countr_zero(R1); NEXT();
+        op_Cpop: RD = std::popcount(R1); NEXT();
+        op_Clzw: RD = std::countl_zero(uint32_t(R1)); NEXT();
+        op_Ctzw: RD = std::countr_zero(uint32_t(R1)); NEXT();
+        op_Cpopw: RD = std::popcount(uint32_t(R1)); NEXT();
+        op_Max: RD = int64_t(R1) > int64_t(R2) ? R1 : R2; NEXT();
+        op_Maxu: RD = R1 > R2 ? R1 : R2; NEXT();
+        op_Min: RD = int64_t(R1) < int64_t(R2) ? R1 : R2; NEXT();
+        op_Minu: RD = R1 < R2 ? R1 : R2; NEXT();
+        op_SextB: RD = uint64_t(int64_t(int8_t(R1))); NEXT();
+        op_SextH: RD = uint64_t(int64_t(int16_t(R1))); NEXT();
+        op_ZextH: RD = uint16_t(R1); NEXT();
+        op_Rol: RD = std::rotl(R1, int(R2 & 63)); NEXT();
+        op_Ror: RD = std::rotr(R1, int(R2 & 63)); NEXT();
+        op_Rori: RD = std::rotr(R1, i->imm); NEXT();
+        op_Rolw: RD = sext32(std::rotl(uint32_t(R1), int(R2 & 31))); NEXT();
+        op_Rorw: RD = sext32(std::rotr(uint32_t(R1), int(R2 & 31))); NEXT();
+        op_Roriw: RD = sext32(std::rotr(uint32_t(R1), i->imm)); NEXT();
+        op_OrcB: RD = orc_b(R1); NEXT();
+        op_Rev8: RD = __builtin_bswap64(R1); NEXT();
+        op_Bclr: RD = R1 & ~(1ull << (R2 & 63)); NEXT();
+        op_Bclri: RD = R1 & ~(1ull << i->imm); NEXT();
+        op_Bext: RD = (R1 >> (R2 & 63)) & 1; NEXT();
+        op_Bexti: RD = (R1 >> i->imm) & 1; NEXT();
+        op_Binv: RD = R1 ^ (1ull << (R2 & 63)); NEXT();
+        op_Binvi: RD = R1 ^ (1ull << i->imm); NEXT();
+        op_Bset: RD = R1 | (1ull << (R2 & 63)); NEXT();
+        op_Bseti: RD = R1 | (1ull << i->imm); NEXT();
         }
-        __builtin_unreachable();
     }
 }
 
