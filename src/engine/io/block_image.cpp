@@ -28,7 +28,7 @@ static std::string describe_holder(std::string const& path)
     std::string line;
     if (in && std::getline(in, line) && !line.empty())
         return line;
-    return "another process (its owner file " + BlockImage::owner_file(path) + " is missing)";
+    return "another domain or process (it holds the image read-only, or left no owner file " + BlockImage::owner_file(path) + ")";
 }
 
 Result<BlockImage> BlockImage::open(BlockOptions const& options)
