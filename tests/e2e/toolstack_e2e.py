@@ -269,7 +269,13 @@ def create_list_console_shutdown(host):
     host.console_wait(out, READY_MARKER, BOOT_TIMEOUT)
     proc.stdin.write(b"\n")
     proc.stdin.flush()
-    host.console_wait(out, "login", 60)
+    host.console_wait(out, "login:", 60)
+    proc.stdin.write(b"root\n")
+    proc.stdin.flush()
+    host.console_wait(out, "# ", 60)
+    proc.stdin.write(b"echo shell-$((6*7))\n")
+    proc.stdin.flush()
+    host.console_wait(out, "shell-42", 60)
     host.xm("shutdown", "-w", "e2e1", timeout=180)
     if host.domain("e2e1"):
         raise Failure("e2e1 still listed after xm shutdown -w")
@@ -372,8 +378,14 @@ def two_clients_at_once(host):
     for p in procs:
         if p.wait(30) != 0 or "pair" not in p.stdout.read():
             raise Failure("a concurrent xm list failed")
-    # Input from one client reaches the guest; both see the echo.
-    a.stdin.write(b"\necho two-clients-$((40+2))\n")
+    # Input from one client reaches the guest; both see the echo. The kit's root has no password.
+    a.stdin.write(b"\n")
+    a.stdin.flush()
+    host.console_wait(out_a, "login:", 60)
+    a.stdin.write(b"root\n")
+    a.stdin.flush()
+    host.console_wait(out_a, "# ", 60)
+    a.stdin.write(b"echo two-clients-$((40+2))\n")
     a.stdin.flush()
     host.console_wait(out_a, "two-clients-42", 60)
     host.console_wait(out_b, "two-clients-42", 10)
