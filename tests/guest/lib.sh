@@ -6,7 +6,7 @@ fail() { echo "FAIL $tname: $*" >&2; exit 1; }
 pass() { echo "PASS $tname${1:+: $1}"; exit 0; }
 info() { echo "$tname: $*" >&2; }
 MARKER_RE='^xenith-guest: ready uptime=[0-9]+\.[0-9]+$'
-QEMU_TIMEOUT=${XENITH_QEMU_TIMEOUT:-180}
+QEMU_TIMEOUT=${XENITH_QEMU_TIMEOUT:-300}
 
 # The kit: XENITH_GUEST_DIR if set (tools/test.sh exports it), else build/find it.
 kit_dir() {
