@@ -63,8 +63,16 @@ inline uint64_t orc_b(uint64_t v)
 
 Block* Core::chain(Block* b, unsigned slot, uint64_t bpc, uint64_t target)
 {
-    if (XENITH_UNLIKELY(!b->cacheable) || ((target ^ bpc) >> 12) != 0 || m_trace)
+    if (XENITH_UNLIKELY(m_trace))
         return nullptr;
+    if (XENITH_UNLIKELY(!b->cacheable) || ((target ^ bpc) >> 12) != 0) {
+        // Another page: only through a fetch-TLB hit, which vouches for the current translation
+        // and execute permission; anything else goes back to the run loop's full lookup.
+        TlbEntry const& e = m_xtlb[(target >> 12) & tlb_mask];
+        if (e.tag != (target & ~0xfffull))
+            return nullptr;
+        return block_at_phys(target + e.addend - uint64_t(m_ram_host) + m_ram_base);
+    }
     uint64_t phys = (b->phys & ~0xfffull) | (target & 0xfff);
     Block* n = b->link[slot];
     if (XENITH_LIKELY(n && n->phys == phys && n->epoch == m_code_epoch))
