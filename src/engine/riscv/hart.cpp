@@ -57,7 +57,7 @@ void Core::reset(uint64_t start_pc)
         m_medeleg = 0xb1ff;
         m_mideleg = irq::SSIP | irq::STIP | irq::SEIP;
         m_mcounteren = 7;
-        m_scounteren = 0;
+        m_scounteren = 7; // as OpenSBI leaves it: user mode may read cycle, time and instret
         m_menvcfg = 1ull << 63;
     } else {
         priv = Priv::M;

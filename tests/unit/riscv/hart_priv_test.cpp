@@ -600,6 +600,31 @@ strap:
     EXPECT_EQ(sbi.calls, 1);
 }
 
+TEST(HartPv, UserModeMayReadTimeAsUnderOpenSbi)
+{
+    RecordingSbi sbi;
+    TestMachine m(&sbi);
+    m.load(R"(
+    la t0, strap
+    csrw stvec, t0
+    la t0, user
+    csrw sepc, t0
+    sret
+user:
+    rdtime s2
+    rdcycle s3
+    ecall
+    .balign 4
+strap:
+    csrr s1, scause
+    li a7, 0x53525354
+    ecall
+)");
+    m.run();
+    EXPECT_EQ(m.reg(s1), 8u) << "rdtime in U-mode must not trap in a PV domain";
+    EXPECT_NE(m.reg(s2), 0u);
+}
+
 // --- Speed: reports MIPS for an arithmetic + load/store loop.
 
 TEST(HartBench, ArithmeticLoadStoreLoopMips)
