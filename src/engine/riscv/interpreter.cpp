@@ -125,12 +125,21 @@ Block* Core::execute(Block* b)
         }                                                                                                 \
         return n_;                                                                                        \
     } while (0)
+// The common case, a still-valid link to the same page, is checked inline; chain() does the rest.
+#define FOLLOW(slot, t_)                                                                                   \
+    do {                                                                                                  \
+        Block* l_ = b->link[slot];                                                                        \
+        if (XENITH_LIKELY(l_ && l_->epoch == m_code_epoch && ((t_ ^ bpc) >> 12) == 0                      \
+                && l_->phys == ((b->phys & ~0xfffull) | (t_ & 0xfff))))                                   \
+            CONTINUE_AT(l_);                                                                              \
+        CONTINUE_AT(chain(b, slot, bpc, t_));                                                             \
+    } while (0)
 #define JUMP(target, slot)                       \
     do {                                         \
         uint64_t t_ = (target);                  \
         instret += DONE_BEFORE + 1;              \
         pc = t_;                                 \
-        CONTINUE_AT(chain(b, slot, bpc, t_));    \
+        FOLLOW(slot, t_);                        \
     } while (0)
 #define BRANCH(cond)                              \
     do {                                          \
@@ -175,9 +184,12 @@ enter:
         op_Fence:
             NEXT();
         op_BlockEnd:
+        {
             instret += b->count;
-            pc = bpc + i->off;
-            CONTINUE_AT(chain(b, 1, bpc, pc));
+            uint64_t t_ = bpc + i->off;
+            pc = t_;
+            FOLLOW(1, t_);
+        }
         op_Illegal:
             ILLEGAL();
 
