@@ -42,15 +42,20 @@ engine_cmd() {
 }
 
 # boot_test LOG VCPUS TEST [EXTRA_APPEND]: boots with xenith.test=TEST under a timeout; the
-# console (CRs stripped) ends up in LOG. Sets RC (engine exit status) and SECONDS_TAKEN.
+# console (CRs stripped) ends up in LOG. Sets RC (engine exit status), SECONDS_TAKEN (wall)
+# and HOST_CPU (user+sys seconds of the engine process).
 boot_test() {
-	local log=$1 n=$2 test=$3 extra=${4:-} t0 t1
+	local log=$1 n=$2 test=$3 extra=${4:-} t0 t1 TIMEFORMAT='%3U %3S'
 	engine_cmd "$n" "xenith.test=$test $extra"
 	t0=$(date +%s.%N)
-	timeout "$TIMEOUT" "${CMD[@]}" </dev/null 2>&1 | tr -d '\r' >"$log"
-	RC=${PIPESTATUS[0]}
+	{ time {
+		timeout "$TIMEOUT" "${CMD[@]}" </dev/null 2>&1 | tr -d '\r' >"$log"
+		echo "${PIPESTATUS[0]}" >"$work/rc"
+	}; } 2>"$work/cputime"
+	RC=$(cat "$work/rc")
 	t1=$(date +%s.%N)
 	SECONDS_TAKEN=$(awk -v a="$t0" -v b="$t1" 'BEGIN { printf "%.1f", b - a }')
+	HOST_CPU=$(awk '{ printf "%.2f", $1 + $2 }' "$work/cputime")
 	if [ "$RC" = 124 ]; then
 		tail -30 "$log" >&2
 		fail "$engine timed out after ${TIMEOUT}s (vcpus=$n, test $test)"
