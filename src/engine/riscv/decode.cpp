@@ -268,7 +268,7 @@ Insn decode32(uint32_t raw)
         return illegal();
     }
     case 0x0f:
-        if (f3 == 0) return make(Op::Fence, 0, 0, 0, 0);
+        if (f3 == 0) return make(Op::Fence, 0, 0, 0, int32_t(f12)); // fm, pred, succ
         if (f3 == 1) return make(Op::FenceI, 0, 0, 0, 0);
         return illegal();
     case 0x73:

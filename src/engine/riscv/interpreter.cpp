@@ -181,7 +181,15 @@ enter:
     {
         {
         op_Nop:
+            NEXT();
         op_Fence:
+            // The host (x86-TSO) only reorders a store with a later load: a fence whose
+            // predecessor set has W or O and whose successor set has R or I needs a full
+            // barrier, except FENCE.TSO (fm = 8), which does not order W before R.
+            if ((i->imm & 0x50) && (i->imm & 0x0a) && ((i->imm >> 8) & 0xf) != 8)
+                std::atomic_thread_fence(std::memory_order_seq_cst);
+            else
+                std::atomic_thread_fence(std::memory_order_acq_rel);
             NEXT();
         op_BlockEnd:
         {

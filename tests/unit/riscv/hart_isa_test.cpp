@@ -1,4 +1,5 @@
 // Hart instruction tests: each instruction class runs in a real hart and is checked by its results.
+#include "engine/riscv/insn.h"
 #include "riscv/test_machine.h"
 
 namespace xenith::riscv::test {
@@ -494,6 +495,31 @@ TEST(HartIsa, ReservedDynamicRoundingModeIsIllegal)
 )"));
     m.run_to_exit();
     EXPECT_EQ(m.reg(s8), 2u);
+}
+
+} // namespace
+} // namespace xenith::riscv::test
+
+namespace xenith::riscv::test {
+namespace {
+
+// FENCE keeps its pred/succ sets: the interpreter needs them to pick a host barrier.
+TEST(HartDecode, FenceKeepsPredecessorAndSuccessorSets)
+{
+    Insn rw_rw = decode(0x0330000f); // fence rw, rw
+    EXPECT_EQ(rw_rw.op, Op::Fence);
+    EXPECT_EQ(rw_rw.imm, 0x033);
+    Insn tso = decode(0x8330000f); // fence.tso
+    EXPECT_EQ(tso.op, Op::Fence);
+    EXPECT_EQ((tso.imm >> 8) & 0xf, 8);
+}
+
+TEST(HartDecode, WritesToX0BecomeNopsOrGoToTheSink)
+{
+    EXPECT_EQ(decode(0x00100013).op, Op::Nop);      // addi x0, x0, 1
+    Insn load = decode(0x00003003);                 // ld x0, 0(x0): still faults, result discarded
+    EXPECT_EQ(load.op, Op::Ld);
+    EXPECT_EQ(load.rd, x_sink);
 }
 
 } // namespace
