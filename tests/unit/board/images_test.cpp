@@ -78,7 +78,8 @@ std::vector<uint8_t> elf_with(std::vector<Elf64_Phdr> phdrs, std::vector<uint8_t
     eh.e_phnum = uint16_t(phdrs.size());
     std::vector<uint8_t> out(sizeof(eh) + phdrs.size() * sizeof(Elf64_Phdr));
     std::memcpy(out.data(), &eh, sizeof(eh));
-    std::memcpy(out.data() + sizeof(eh), phdrs.data(), phdrs.size() * sizeof(Elf64_Phdr));
+    if (!phdrs.empty())
+        std::memcpy(out.data() + sizeof(eh), phdrs.data(), phdrs.size() * sizeof(Elf64_Phdr));
     out.insert(out.end(), payload.begin(), payload.end());
     return out;
 }
