@@ -155,6 +155,8 @@ DomainStatus Machine::status() const
 {
     DomainStatus s;
     s.memory_mib = s.max_memory_mib = m_config.memory_mib;
+    if (m_memory_target)
+        s.memory_mib = m_memory_target();
     std::lock_guard guard(m_lock);
     if (m_outcome)
         s.state = m_outcome->kind == MachineOutcome::Kind::Crash ? DomainRunState::Crashed : DomainRunState::ShuttingDown;
@@ -233,6 +235,8 @@ Status Machine::unpause()
 
 Status Machine::set_memory_target(uint64_t mib)
 {
+    if (m_set_memory_target)
+        return m_set_memory_target(mib);
     return fail("memory target {} MiB: this domain has no balloon device to change its memory", mib);
 }
 

@@ -61,6 +61,12 @@ public:
     // plugged in. Set before run().
     void set_shutdown_button(std::function<Status()> press) { m_shutdown_button = std::move(press); }
     void set_reboot_button(std::function<Status()> press) { m_reboot_button = std::move(press); }
+    // What set_memory_target() and status().memory_mib use: a balloon, once one is plugged in.
+    void set_memory_control(std::function<Status(uint64_t)> set_target, std::function<uint64_t()> target)
+    {
+        m_set_memory_target = std::move(set_target);
+        m_memory_target = std::move(target);
+    }
 
     // --- DomainControl
     DomainStatus status() const override;
@@ -84,6 +90,8 @@ private:
 
     std::function<Status()> m_shutdown_button;
     std::function<Status()> m_reboot_button;
+    std::function<Status(uint64_t)> m_set_memory_target;
+    std::function<uint64_t()> m_memory_target;
     board::BoardConfig m_config;
     std::unique_ptr<EventLoop> m_loop;
     std::unique_ptr<CharBackend> m_console;

@@ -20,8 +20,14 @@ struct VmOptions {
     std::string console { "stdio" };
     std::string dtb_out;
     std::string log_level { "warn" };
-    // Room for the toolstack's options (--disk, --vif, --control, --name, ...): each is a new
-    // field here and one add_option line in parse_vm_options.
+    uint64_t maxmem_mib { 0 };            // --maxmem: RAM size when above --memory (balloon headroom)
+    std::string name;                     // --name: reported on the control socket, recorded in image locks
+    uint32_t domid { 0 };                 // --domid: names the domain's taps vif<domid>.<devid>
+    std::vector<std::string> disks;       // --disk SPEC, Xen's spellings
+    std::vector<std::string> vifs;        // --vif SPEC, Xen's spellings
+    std::string control;                  // --control PATH: xend's control socket
+    std::string console_log;              // --console-log FILE (with --console socket:PATH)
+    uint64_t console_limit { 1 << 20 };   // --console-limit BYTES of history
 };
 
 // What parsing produced: options to run with, or text to print and an exit status

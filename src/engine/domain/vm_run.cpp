@@ -14,7 +14,9 @@
 #include "engine/domain/machine.h"
 #include "engine/domain/vm_options.h"
 #include "engine/io/event_loop.h"
-#include "engine/dev/virtio/virtio_input.h"
+#include "engine/domain/control_channel.h"
+#include "engine/domain/vm_devices.h"
+#include "engine/io/console_server.h"
 #include "engine/io/stdio_console.h"
 
 namespace xenith {
@@ -119,10 +121,15 @@ int run_xenith_vm(int argc, char const* const* argv)
     }
 
     board::BoardConfig config;
-    config.memory_mib = o.memory_mib;
+    config.memory_mib = std::max(o.memory_mib, o.maxmem_mib);
     config.vcpus = o.vcpus;
     config.boot = o.bios.empty() ? board::BootMode::Pv : board::BootMode::Firmware;
-    auto machine = Machine::create(config, [](EventLoop& loop, std::function<void()> on_quit) -> Result<std::unique_ptr<CharBackend>> {
+    std::string console_socket = o.console.starts_with("socket:") ? o.console.substr(7) : "";
+    auto machine = Machine::create(config, [&](EventLoop& loop, std::function<void()> on_quit) -> Result<std::unique_ptr<CharBackend>> {
+        if (!console_socket.empty()) {
+            auto server = XENITH_TRY(ConsoleServer::create(loop, { console_socket, o.console_log, o.console_limit }));
+            return std::unique_ptr<CharBackend>(std::move(server));
+        }
         auto console = XENITH_TRY(StdioConsole::create(loop, std::move(on_quit)));
         return std::unique_ptr<CharBackend>(std::move(console));
     });
@@ -132,22 +139,10 @@ int run_xenith_vm(int argc, char const* const* argv)
     }
     Machine& m = **machine;
 
-    // Devices from options (--disk, --vif, ...) go here, in slot order; then the power key,
-    // which is how a graceful shutdown request (xm shutdown) reaches the guest.
-    VirtioInput* power_key = nullptr;
-    auto key_slot = m.board().add_virtio_device([&](VirtioSlot slot) -> Result<std::unique_ptr<MmioDevice>> {
-        auto key = std::make_unique<VirtioInput>(slot, m.board().memory());
-        power_key = key.get();
-        return std::unique_ptr<MmioDevice>(std::move(key));
-    });
-    if (!key_slot) {
-        error_line(key_slot.error().message());
+    if (auto s = attach_vm_devices(m, { o.name, o.domid, o.disks, o.vifs, o.memory_mib }); !s) {
+        error_line(s.error().message());
         return vm_exit::error;
     }
-    m.set_shutdown_button([power_key]() -> Status {
-        power_key->press_power_key();
-        return {};
-    });
 
     if (!images->kernel && !images->firmware) {
         // --dtb-out alone: the tree for a machine with nothing to boot.
@@ -190,7 +185,17 @@ int run_xenith_vm(int argc, char const* const* argv)
         error_line(s.error().message());
         return vm_exit::error;
     }
+    std::unique_ptr<ControlChannel> control;
+    if (!o.control.empty()) {
+        auto channel = ControlChannel::create(m.event_loop(), m, { o.control, o.name, console_socket });
+        if (!channel) {
+            error_line(channel.error().message());
+            return vm_exit::error;
+        }
+        control = std::move(*channel);
+    }
     MachineOutcome outcome = m.run();
+    control.reset(); // run() joined the I/O thread: no request is in flight
     m.event_loop().remove(sigfd);
     log::info("domain ended: {}", outcome.detail);
     return exit_status_of(outcome);

@@ -108,7 +108,7 @@ std::string vif_argument(VifSpec const& vif)
 std::vector<std::string> vm_command_line(DomainRecord const& r, LaunchSettings const& settings)
 {
     DomainConfig const& c = r.config;
-    std::vector<std::string> argv = { settings.vm_binary, "--name", r.name };
+    std::vector<std::string> argv = { settings.vm_binary, "--name", r.name, "--domid", std::to_string(r.id) };
     // hvm: firmware boots from reset (xenith-vm's --bios); pv: direct kernel boot.
     if (c.type == DomainType::Hvm && !c.firmware.empty())
         argv.insert(argv.end(), { "--bios", c.firmware });

@@ -1,0 +1,143 @@
+// attach_vm_devices: the --disk/--vif options become virtio devices on the board.
+#include "engine/domain/vm_devices.h"
+
+#include "base/log.h"
+#include "engine/dev/virtio/virtio_balloon.h"
+#include "engine/dev/virtio/virtio_blk.h"
+#include "engine/dev/virtio/virtio_input.h"
+#include "engine/dev/virtio/virtio_net.h"
+#include "engine/dev/virtio/virtio_rng.h"
+#include "engine/domain/machine.h"
+#include "engine/io/block_backend.h"
+#include "engine/io/net_backend.h"
+#include "engine/io/net_mac.h"
+#include "engine/io/net_rate_limiter.h"
+#include "toolstack/config/disk_spec.h"
+#include "toolstack/config/vif_spec.h"
+
+namespace xenith {
+
+namespace {
+
+template<typename Device, typename Make>
+Result<Device*> plug(Machine& machine, Make make)
+{
+    Device* device = nullptr;
+    XENITH_TRY(machine.board().add_virtio_device([&](VirtioSlot slot) -> Result<std::unique_ptr<MmioDevice>> {
+        auto made = XENITH_TRY(make(slot));
+        device = made.get();
+        return std::unique_ptr<MmioDevice>(std::move(made));
+    }));
+    return device;
+}
+
+BlockBackendKind backend_kind(DiskBackend backend)
+{
+    switch (backend) {
+    case DiskBackend::Aio:
+        return BlockBackendKind::Aio;
+    case DiskBackend::Phy:
+        return BlockBackendKind::Phy;
+    case DiskBackend::File:
+        break;
+    }
+    return BlockBackendKind::File;
+}
+
+Status attach_disks(Machine& machine, VmDeviceOptions const& options)
+{
+    std::vector<DiskSpec> disks;
+    for (auto const& text : options.disks) {
+        auto spec = parse_disk_spec(text);
+        if (!spec)
+            return std::unexpected(spec.error().with_context(fmt::format("--disk {}", text)));
+        disks.push_back(*spec);
+    }
+    for (size_t index : guest_disk_order(disks)) {
+        DiskSpec const& disk = disks[index];
+        if (disk.target.empty())
+            continue; // an empty cdrom drive
+        if (disk.format != DiskFormat::Raw)
+            return fail("disk {} ({}): only raw images are supported; convert with qemu-img convert -O raw", disk.vdev, disk.target);
+        BlockOptions block;
+        block.path = disk.target;
+        block.kind = backend_kind(disk.backend);
+        block.access = disk.writable && !disk.cdrom ? Access::ReadWrite : Access::ReadOnly;
+        block.owner = options.domain_name;
+        block.loop = &machine.event_loop();
+        auto backend = open_block_backend(block);
+        if (!backend)
+            return std::unexpected(backend.error().with_context(fmt::format("disk {}", disk.vdev)));
+        XENITH_TRY(plug<VirtioBlk>(machine, [&](VirtioSlot slot) -> Result<std::unique_ptr<VirtioBlk>> {
+            return std::make_unique<VirtioBlk>(slot, machine.board().memory(), std::move(*backend), disk.vdev);
+        }));
+    }
+    return {};
+}
+
+Status attach_vifs(Machine& machine, VmDeviceOptions const& options)
+{
+    for (size_t devid = 0; devid < options.vifs.size(); ++devid) {
+        auto const& text = options.vifs[devid];
+        auto vif = parse_vif_spec(text);
+        if (!vif)
+            return std::unexpected(vif.error().with_context(fmt::format("--vif {}", text)));
+        auto mac = MacAddress::from_spec(vif->mac);
+        if (!mac)
+            return std::unexpected(mac.error().with_context(fmt::format("vif {}", devid)));
+        NetOptions net;
+        net.domid = options.domid;
+        net.devid = uint32_t(devid);
+        net.vifname = vif->vifname;
+        net.bridge = vif->bridge;
+        net.forwards = vif->forwards;
+        net.loop = &machine.event_loop();
+        auto backend = open_net_backend(net);
+        if (!backend)
+            return std::unexpected(backend.error().with_context(fmt::format("vif {}", devid)));
+        auto* device = XENITH_TRY(plug<VirtioNet>(machine, [&](VirtioSlot slot) -> Result<std::unique_ptr<VirtioNet>> {
+            return std::make_unique<VirtioNet>(slot, machine.board().memory(), std::move(*backend), *mac,
+                NetRateLimiter(vif->rate_bytes_per_sec, vif->rate_interval_us), &machine.event_loop());
+        }));
+        XENITH_TRY(device->start());
+    }
+    return {};
+}
+
+} // namespace
+
+Status attach_vm_devices(Machine& machine, VmDeviceOptions const& options)
+{
+    XENITH_TRY(attach_disks(machine, options));
+    XENITH_TRY(attach_vifs(machine, options));
+    XENITH_TRY(plug<VirtioRng>(machine, [&](VirtioSlot slot) -> Result<std::unique_ptr<VirtioRng>> {
+        return std::make_unique<VirtioRng>(slot, machine.board().memory());
+    }));
+
+    auto* balloon = XENITH_TRY(plug<VirtioBalloon>(machine, [&](VirtioSlot slot) -> Result<std::unique_ptr<VirtioBalloon>> {
+        return std::make_unique<VirtioBalloon>(slot, machine.board().memory());
+    }));
+    uint64_t ram_mib = machine.board().memory().size() >> 20;
+    if (options.memory_mib && options.memory_mib < ram_mib)
+        balloon->set_target(options.memory_mib);
+    machine.set_memory_control(
+        [balloon, ram_mib](uint64_t mib) -> Status {
+            if (mib > ram_mib)
+                return fail("memory target {} MiB is above this domain's maximum of {} MiB (raise maxmem)", mib, ram_mib);
+            balloon->set_target(mib);
+            return {};
+        },
+        [balloon] { return balloon->target_mib(); });
+
+    // The power key is how a graceful shutdown (xm shutdown) reaches the guest's acpid.
+    auto* power_key = XENITH_TRY(plug<VirtioInput>(machine, [&](VirtioSlot slot) -> Result<std::unique_ptr<VirtioInput>> {
+        return std::make_unique<VirtioInput>(slot, machine.board().memory());
+    }));
+    machine.set_shutdown_button([power_key]() -> Status {
+        power_key->press_power_key();
+        return {};
+    });
+    return {};
+}
+
+} // namespace xenith

@@ -1,0 +1,26 @@
+// Attaches a domain's virtio devices from xenith-vm's --disk/--vif options, in a stable slot order.
+#pragma once
+
+#include <string>
+#include <vector>
+
+#include "base/error.h"
+
+namespace xenith {
+
+class Machine;
+class VirtioBalloon;
+
+struct VmDeviceOptions {
+    std::string domain_name;         // recorded with image locks ("in use by domain X")
+    uint32_t domid { 0 };            // names taps vif<domid>.<devid>
+    std::vector<std::string> disks;  // Xen disk specs: "tap:aio:/img,xvda,w"
+    std::vector<std::string> vifs;   // Xen vif specs: "bridge=xenbr0,mac=00:16:3e:..."
+    uint64_t memory_mib { 0 };       // balloon target at boot (RAM is sized to maxmem)
+};
+
+// Disks (in guest order: the lowest vdev becomes /dev/vda), NICs, then rng, balloon and the power
+// key. Wires Machine's shutdown/reboot buttons and memory target to them.
+Status attach_vm_devices(Machine& machine, VmDeviceOptions const& options);
+
+} // namespace xenith
