@@ -43,4 +43,9 @@ for want in 'name   = "st1"' "kernel = \"$kit/Image\"" 'memory = 200' 'vcpus  = 
   grep -qxF "$want" "$c" || { cat "$c" >&2; fail "config lacks line: $want"; }
 done
 grep -q '^ramdisk' "$c" && fail "an ext4-root config must not have a ramdisk"
+# reproducible: the same arguments give a byte-identical image
+mkdir -p "$work/again"
+"$repo/tools/guest/image-create.sh" dh1 --size 64M --dhcp --out "$work/again" --config-dir "$work/again" 2>>"$work/create.log" \
+  || fail "image-create.sh dh1 (again) failed"
+cmp -s "$work/img/dh1.img" "$work/again/dh1.img" || fail "two runs with the same arguments gave different images"
 pass

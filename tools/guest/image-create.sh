@@ -178,9 +178,17 @@ truncate -s "$bytes" "$img_tmp" || die "cannot create a $size sparse file in '$o
 E2FSPROGS_FAKE_TIME=${SOURCE_DATE_EPOCH:-1700000000} fakeroot -- sh -c '
   set -e
   chown -hR 0:0 "$1"
-  mke2fs -q -F -t ext4 -L "$3" -U "$4" -E "hash_seed=$4,root_owner=0:0" -d "$1" "$2"
+  mke2fs -q -F -t ext4 -L "$3" -U "$4" -E "hash_seed=$4,root_owner=0:0,lazy_journal_init=1" -d "$1" "$2"
 ' sh "$root" "$img_tmp" "$label" "$uuid" >"$stage/mke2fs.log" 2>&1 \
   || die "mke2fs failed: $(tr '\n' ' ' < "$stage/mke2fs.log")"
+# mke2fs -d copies each file's ctime (touch cannot set it) and atime (reading the
+# staged files moves it): clamp both with debugfs
+# so the same arguments give a byte-identical image.
+(cd "$root" && find . -mindepth 1 | sed 's|^\.||') | \
+  awk -v t="@${SOURCE_DATE_EPOCH:-1700000000}" 'BEGIN { print "sif / ctime " t; print "sif / atime " t }
+    { print "sif \"" $0 "\" ctime " t; print "sif \"" $0 "\" atime " t }' >"$stage/ctime.cmds"
+E2FSPROGS_FAKE_TIME=${SOURCE_DATE_EPOCH:-1700000000} debugfs -w -f "$stage/ctime.cmds" "$img_tmp" >"$stage/debugfs.log" 2>&1 \
+  || die "debugfs failed: $(tail -3 "$stage/debugfs.log" | tr '\n' ' ')"
 
 # ---------------------------------------------------------------- domain config
 cat > "$cfg_tmp" <<EOF
