@@ -159,6 +159,8 @@ private:
     uint64_t m_ram_base;
     uint64_t m_ram_size;
     bool m_trace { false };
+    bool m_trace_pc { false };
+    uint64_t m_trace_pc_next { 0 };
 
     // CSR state
     uint64_t m_mstatus { 0 };

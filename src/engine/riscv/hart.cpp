@@ -1,7 +1,9 @@
 // Hart: the public face (Vcpu seam, boot, interrupt inputs) over Core, and Core's run loop.
 #include "engine/riscv/hart.h"
 
+#include <cstdio>
 #include <cstdlib>
+#include <string_view>
 
 #include "base/log.h"
 #include "engine/riscv/core.h"
@@ -21,8 +23,10 @@ Core::Core(HartConfig const& config, Hart& hart)
     , m_slots(new Slot[1u << block_slots_bits]())
     , m_arena(new uint8_t[arena_size])
 {
+    // XENITH_TRACE=1: every block's pc and instructions; XENITH_TRACE=pc: each hart's pc once a second.
     char const* trace = std::getenv("XENITH_TRACE");
-    m_trace = trace && *trace && *trace != '0';
+    m_trace_pc = trace && std::string_view(trace) == "pc";
+    m_trace = trace && *trace && *trace != '0' && !m_trace_pc;
     flush_tlb();
     flush_blocks();
     reset(0);
@@ -86,7 +90,14 @@ std::optional<VcpuExit> Core::service()
     }
     if (p & req_exit)
         return VcpuExit { VcpuExit::Reason::Requested, 0 };
-    update_timers(mtime_now());
+    uint64_t now = mtime_now();
+    if (XENITH_UNLIKELY(m_trace_pc) && now >= m_trace_pc_next) {
+        m_trace_pc_next = now + timebase_hz;
+        std::fprintf(stderr, "[hart %u] pc %#llx priv %d instret %llu mip %#llx mie %#llx mstatus %#llx\n", hart_id,
+            (unsigned long long)pc, int(priv), (unsigned long long)instret, (unsigned long long)read_mip(),
+            (unsigned long long)m_mie, (unsigned long long)read_mstatus());
+    }
+    update_timers(now);
     check_interrupts();
     return std::nullopt;
 }

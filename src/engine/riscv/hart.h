@@ -96,10 +96,8 @@ public:
     void request_tlb_flush();
     void request_fence_i();
 
-    // The engine-side implementation (core.h); not part of the contract.
-    Core& core() { return *m_core; }
-
 private:
+    // The implementation (core.h): state, block cache, TLB, run loop.
     std::unique_ptr<Core> m_core;
 };
 
