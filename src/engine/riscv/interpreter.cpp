@@ -418,9 +418,12 @@ enter:
             uint64_t old;
             bool ok = csr_read(num, old);
             if (ok && write) {
+                // mip.SEIP reads as the PLIC's line OR the software bit, but a read-modify-write
+                // must only carry the software bit (else csrs mip, SSIP would latch SEIP).
+                uint64_t base = num == csr::mip ? (old & ~irq::SEIP) | (m_seip_sw ? irq::SEIP : 0) : old;
                 uint64_t value = is_write_op ? src
-                    : (i->op == Op::Csrrs || i->op == Op::Csrrsi) ? (old | src)
-                                                                   : (old & ~src);
+                    : (i->op == Op::Csrrs || i->op == Op::Csrrsi) ? (base | src)
+                                                                   : (base & ~src);
                 ok = csr_write(num, value);
             }
             if (!ok) {

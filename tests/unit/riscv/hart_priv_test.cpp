@@ -656,3 +656,35 @@ TEST(HartBench, ArithmeticLoadStoreLoopMips)
 
 } // namespace
 } // namespace xenith::riscv::test
+
+namespace xenith::riscv::test {
+namespace {
+
+// OpenSBI delivers IPIs with csrs mip, SSIP while the PLIC may hold SEIP: that read-modify-write
+// must not turn the external SEIP into a latched software SEIP (an endless interrupt storm).
+TEST(HartInterrupt, CsrsMipDoesNotLatchExternalSeip)
+{
+    TestMachine m;
+    m.load(R"(
+    csrsi mip, 2
+    li t6, 0x100000
+    sw zero, 0(t6)        # pause: the host drops SEIP and sets the flag
+    li t1, 0x80100000
+1:  lw t0, 0(t1)
+    beqz t0, 1b
+    csrr a0, mip
+    sw a0, 0(t6)
+2:  j 2b
+)");
+    m.hart->set_interrupt_pending(irq::SEIP, true);
+    m.run_to_exit();
+    m.hart->set_interrupt_pending(irq::SEIP, false);
+    ASSERT_TRUE(m.memory->store<uint32_t>(0x80100000, 1).has_value());
+    m.exit_device.exited = false;
+    m.run_to_exit();
+    EXPECT_EQ(m.exit_device.code & irq::SEIP, 0u);
+    EXPECT_EQ(m.exit_device.code & irq::SSIP, irq::SSIP);
+}
+
+} // namespace
+} // namespace xenith::riscv::test
