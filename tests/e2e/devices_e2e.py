@@ -40,6 +40,9 @@ def login(host, name):
     host.console_wait(out, "login:", 60)
     proc.stdin.write(b"root\n")
     proc.stdin.flush()
+    # login flushes typed-ahead input when it starts the shell: wait for the prompt.
+    host.console_wait(out, "root@", 60)
+    time.sleep(0.5)
     counter = [0]
 
     def run(command, timeout=120):
