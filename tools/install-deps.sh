@@ -16,7 +16,7 @@ packages=(
   linux-source-6.1 flex bison bc libssl-dev libelf-dev cpio xz-utils dpkg-dev
   e2fsprogs e2tools fakeroot
   # end-to-end tests and benchmarks
-  iproute2 bridge-utils procps python3 hyperfine tmux device-tree-compiler qemu-user
+  iproute2 bridge-utils iputils-ping procps python3 hyperfine tmux device-tree-compiler qemu-user
 )
 
 missing=()
