@@ -8,6 +8,7 @@ namespace xenith::board {
 inline constexpr uint64_t reset_rom_base = 0x1000;
 inline constexpr uint64_t test_finisher_base = 0x100000;
 inline constexpr uint64_t rtc_base = 0x101000;
+inline constexpr uint64_t pvpanic_base = 0x102000; // not on QEMU virt: our crash reporting
 inline constexpr uint64_t aclint_base = 0x2000000;
 inline constexpr uint64_t plic_base = 0xc000000;
 inline constexpr uint64_t uart_base = 0x10000000;

@@ -74,6 +74,8 @@ Result<std::unique_ptr<VirtBoard>> VirtBoard::create(BoardConfig const& config, 
     XENITH_TRY(b->map(rtc_base, GoldfishRtc::window_size, *b->m_rtc));
     b->m_finisher = std::make_unique<TestFinisher>(test_finisher_base, std::move(on_finisher));
     XENITH_TRY(b->map(test_finisher_base, TestFinisher::window_size, *b->m_finisher));
+    b->m_pvpanic = std::make_unique<PvPanic>(pvpanic_base);
+    XENITH_TRY(b->map(pvpanic_base, PvPanic::window_size, *b->m_pvpanic));
 
     // Console input reaches whichever console the guest uses: the UART or SBI getchar.
     VirtBoard* raw = b.get();
@@ -179,6 +181,7 @@ Result<std::vector<uint8_t>> VirtBoard::build_fdt(std::string const& bootargs, u
     m_rtc->write_fdt(fdt);
     m_uart->write_fdt(fdt);
     m_finisher->write_fdt(fdt);
+    m_pvpanic->write_fdt(fdt);
     for (auto const& dev : m_virtio)
         dev->write_fdt(fdt);
     m_plic->write_fdt(fdt);

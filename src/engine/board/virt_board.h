@@ -15,6 +15,7 @@
 #include "engine/board/kernel_image.h"
 #include "engine/dev/bus.h"
 #include "engine/dev/device.h"
+#include "engine/dev/pvpanic.h"
 #include "engine/dev/test_finisher.h"
 #include "engine/dev/virtio/virtio_mmio.h"
 #include "engine/mem/guest_memory.h"
@@ -101,6 +102,9 @@ public:
     riscv::Hart& hart(unsigned i) { return *m_harts[i]; }
     sbi::HartStates& hart_states() { return *m_hart_states; }
 
+    // The guest's pvpanic device: a panicking kernel reports through it. Set before run().
+    PvPanic& pvpanic() { return *m_pvpanic; }
+
     // Console bytes typed by the user go to one console: the SBI console when the kernel's
     // last console= is hvc (PV only), otherwise the UART. Feeding both would type every key
     // into two gettys.
@@ -124,6 +128,7 @@ private:
     std::unique_ptr<Uart16550> m_uart;
     std::unique_ptr<GoldfishRtc> m_rtc;
     std::unique_ptr<TestFinisher> m_finisher;
+    std::unique_ptr<PvPanic> m_pvpanic;
     std::unique_ptr<ResetRom> m_reset_rom;
     std::vector<std::unique_ptr<MmioDevice>> m_virtio;
 };

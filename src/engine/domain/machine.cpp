@@ -32,6 +32,10 @@ Result<std::unique_ptr<Machine>> Machine::create(board::BoardConfig const& confi
             break;
         }
     }));
+    m->m_board->pvpanic().set_handler([raw](uint8_t events) {
+        raw->finish({ MachineOutcome::Kind::Crash, 0,
+            (events & PvPanic::event_crash_loaded) ? "guest kernel panic (crash kernel loaded)" : "guest kernel panic" });
+    });
     m->m_running = std::make_unique<std::atomic<bool>[]>(m->m_board->hart_count());
     return m;
 }
