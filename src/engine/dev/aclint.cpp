@@ -58,6 +58,9 @@ void Aclint::write(uint64_t offset, uint64_t value, unsigned size)
             return;
         unsigned hart = unsigned(offset / 4);
         uint32_t bit = uint32_t(value & 1);
+        // The register and mip.MSIP change together: two harts racing set/clear must not
+        // leave them disagreeing (a lost IPI).
+        std::lock_guard guard(m_msip_lock);
         m_msip[hart] = bit;
         m_harts[hart]->set_interrupt_pending(riscv::irq::MSIP, bit != 0);
         return;

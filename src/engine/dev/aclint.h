@@ -3,6 +3,7 @@
 
 #include <atomic>
 #include <memory>
+#include <mutex>
 #include <span>
 
 #include "engine/dev/device.h"
@@ -38,6 +39,7 @@ private:
     unsigned m_hart_count;
     std::unique_ptr<InterruptTarget*[]> m_harts;
     std::unique_ptr<std::atomic<uint32_t>[]> m_msip;
+    std::mutex m_msip_lock;
     std::unique_ptr<std::atomic<uint64_t>[]> m_mtimecmp;
 };
 
