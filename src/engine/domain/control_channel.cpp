@@ -9,31 +9,13 @@
 #include <unistd.h>
 
 #include "base/log.h"
+#include "base/unix_socket.h"
 #include "engine/domain/control_protocol.h"
 
 namespace xenith {
 
 namespace {
 
-Result<UniqueFd> listen_unix(std::string const& path)
-{
-    sockaddr_un addr {};
-    addr.sun_family = AF_UNIX;
-    if (path.empty() || path.size() >= sizeof(addr.sun_path))
-        return fail("control socket '{}': path must be 1..{} bytes", path, sizeof(addr.sun_path) - 1);
-    std::memcpy(addr.sun_path, path.c_str(), path.size() + 1);
-    UniqueFd fd(::socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC | SOCK_NONBLOCK, 0));
-    if (!fd)
-        return fail_errno("control socket: socket()");
-    ::unlink(path.c_str());
-    if (::bind(fd.get(), reinterpret_cast<sockaddr*>(&addr), sizeof(addr)) != 0)
-        return fail_errno(fmt::format("control socket {}: bind", path));
-    if (::chmod(path.c_str(), 0600) != 0)
-        return fail_errno(fmt::format("control socket {}: chmod 0600", path));
-    if (::listen(fd.get(), 8) != 0)
-        return fail_errno(fmt::format("control socket {}: listen", path));
-    return fd;
-}
 
 nlohmann::json from_status(Status const& status)
 {
@@ -46,7 +28,7 @@ nlohmann::json from_status(Status const& status)
 
 Result<std::unique_ptr<ControlChannel>> ControlChannel::create(EventLoop& loop, DomainControl& control, ControlChannelOptions options)
 {
-    auto listener = XENITH_TRY(listen_unix(options.socket_path));
+    auto listener = XENITH_TRY(listen_unix_socket(options.socket_path, "control socket", 8));
     int listen_fd = listener.get();
     std::unique_ptr<ControlChannel> channel(new ControlChannel(loop, control, std::move(options), std::move(listener)));
     ControlChannel* self = channel.get();

@@ -11,30 +11,12 @@
 #include <unistd.h>
 
 #include "base/log.h"
+#include "base/unix_socket.h"
 
 namespace xenith {
 
 namespace {
 
-Result<UniqueFd> listen_unix(std::string const& path)
-{
-    sockaddr_un addr {};
-    addr.sun_family = AF_UNIX;
-    if (path.empty() || path.size() >= sizeof(addr.sun_path))
-        return fail("console socket '{}': path must be 1..{} bytes", path, sizeof(addr.sun_path) - 1);
-    std::memcpy(addr.sun_path, path.c_str(), path.size() + 1);
-    UniqueFd fd(::socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC | SOCK_NONBLOCK, 0));
-    if (!fd)
-        return fail_errno("console socket: socket()");
-    ::unlink(path.c_str()); // a stale socket from a previous run of this domain
-    if (::bind(fd.get(), reinterpret_cast<sockaddr*>(&addr), sizeof(addr)) != 0)
-        return fail_errno(fmt::format("console socket {}: bind", path));
-    if (::chmod(path.c_str(), 0600) != 0)
-        return fail_errno(fmt::format("console socket {}: chmod 0600", path));
-    if (::listen(fd.get(), 16) != 0)
-        return fail_errno(fmt::format("console socket {}: listen", path));
-    return fd;
-}
 
 } // namespace
 
@@ -46,7 +28,7 @@ Result<std::unique_ptr<ConsoleServer>> ConsoleServer::create(EventLoop& loop, Co
         if (!log)
             return fail_errno(fmt::format("console log {}", options.log_path));
     }
-    auto listener = XENITH_TRY(listen_unix(options.socket_path));
+    auto listener = XENITH_TRY(listen_unix_socket(options.socket_path, "console socket", 16));
     int listen_fd = listener.get();
     std::unique_ptr<ConsoleServer> server(new ConsoleServer(loop, std::move(options), std::move(listener), std::move(log)));
     ConsoleServer* self = server.get();

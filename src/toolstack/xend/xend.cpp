@@ -18,6 +18,7 @@
 #include <unistd.h>
 
 #include "base/log.h"
+#include "base/unix_socket.h"
 #include "engine/domain/control_protocol.h"
 #include "toolstack/config/config_json.h"
 #include "toolstack/config/domain_config_loader.h"
@@ -141,23 +142,7 @@ Status Xend::open_api_socket()
         XENITH_TRY(make_directories(path.substr(0, slash)));
     if (auto probe = LineClient::connect(path); probe)
         return fail("another xend is already serving {}; stop it first ('xend stop')", path);
-    sockaddr_un addr {};
-    addr.sun_family = AF_UNIX;
-    if (path.size() >= sizeof(addr.sun_path))
-        return fail("xend socket path {} is longer than {} bytes (xend-unix-path)", path, sizeof(addr.sun_path) - 1);
-    std::memcpy(addr.sun_path, path.c_str(), path.size() + 1);
-    UniqueFd fd(::socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC | SOCK_NONBLOCK, 0));
-    if (!fd)
-        return fail_errno("xend socket");
-    ::unlink(path.c_str());
-    // Created private from the start: no window in which another user could connect.
-    mode_t old_mask = ::umask(0177);
-    int bound = ::bind(fd.get(), reinterpret_cast<sockaddr*>(&addr), sizeof(addr));
-    ::umask(old_mask);
-    if (bound != 0)
-        return fail_errno(fmt::format("xend socket {}: bind", path));
-    if (::listen(fd.get(), 64) != 0)
-        return fail_errno(fmt::format("xend socket {}: listen", path));
+    auto fd = XENITH_TRY(listen_unix_socket(path, "xend socket (xend-unix-path)", 64));
     m_listener = std::move(fd);
     return {};
 }
