@@ -32,6 +32,11 @@ EventLoop::EventLoop(UniqueFd epoll, UniqueFd wake)
 EventLoop::~EventLoop()
 {
     stop();
+    join();
+}
+
+void EventLoop::join()
+{
     if (m_thread.joinable())
         m_thread.join();
 }

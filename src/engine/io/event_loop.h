@@ -34,6 +34,9 @@ public:
     // Runs the loop on the calling thread until stop().
     void run();
     void stop();
+    // Waits until the thread start() made has left the loop (after stop()). Objects whose
+    // callbacks the loop may be running can be destroyed only after this.
+    void join();
 
     bool on_loop_thread() const { return std::this_thread::get_id() == m_loop_thread_id; }
 

@@ -71,8 +71,10 @@ protected:
     }
     void TearDown() override
     {
-        server.reset();
+        // The loop thread may be inside a callback of the server: stop it first.
         loop->stop();
+        loop->join();
+        server.reset();
     }
     void make(size_t limit, bool with_log = true)
     {

@@ -44,8 +44,10 @@ protected:
     }
     void TearDown() override
     {
-        channel.reset();
+        // The loop thread may be inside a callback of the channel: stop it first.
         loop->stop();
+        loop->join();
+        channel.reset();
         std::system(("rm -rf " + dir).c_str());
     }
     nlohmann::json call(std::string const& line) { return nlohmann::json::parse(channel->handle_line(line)); }
