@@ -1,6 +1,7 @@
 // The xl.cfg(5) grammar: a hand-written lexer and recursive-descent parser, plus Python detection.
 #include "toolstack/config/config_file.h"
 
+#include <algorithm>
 #include <cctype>
 #include <cerrno>
 #include <cstring>
@@ -500,7 +501,42 @@ Result<ConfigFile> parse_config_text(std::string_view text, std::string source)
     return file;
 }
 
-Result<ConfigFile> read_config_file(std::string const& path)
+namespace {
+
+// One `KEY=VALUE` from a command line as an xl line: as written when that parses, else with
+// VALUE quoted as a string (xm took `name=web` as the string "web").
+Result<std::string> override_line(std::string const& assignment)
+{
+    std::string source = fmt::format("command line '{}'", assignment);
+    size_t equals = assignment.find('=');
+    size_t key_end = equals != std::string::npos && equals > 0 && assignment[equals - 1] == '+' ? equals - 1 : equals;
+    std::string key = equals == std::string::npos ? std::string() : assignment.substr(0, key_end);
+    bool key_ok = !key.empty() && !is_digit(key[0])
+        && std::all_of(key.begin(), key.end(), [](char c) { return is_word_char(c); });
+    if (assignment.find('\n') != std::string::npos)
+        return fail("{}: a setting on the command line must be one line", source);
+    if (!key_ok)
+        return fail("{}: not a KEY=VALUE setting (e.g. memory=512, name=web, vif+=['bridge=xenbr1'])", source);
+    if (parse_config_text(assignment, source))
+        return assignment;
+    std::string value = assignment.substr(equals + 1);
+    if (!value.empty() && (value[0] == '\'' || value[0] == '"' || value[0] == '['))
+        return std::unexpected(parse_config_text(assignment, source).error());
+    std::string quoted = "'";
+    for (char c : value) {
+        if (c == '\\' || c == '\'')
+            quoted += '\\';
+        quoted += c;
+    }
+    quoted += "'";
+    std::string line = assignment.substr(0, equals + 1) + quoted;
+    XENITH_TRY(parse_config_text(line, source));
+    return line;
+}
+
+} // namespace
+
+Result<ConfigFile> read_config_file(std::string const& path, std::vector<std::string> const& overrides)
 {
     std::ifstream in(path, std::ios::binary);
     if (!in)
@@ -516,7 +552,26 @@ Result<ConfigFile> read_config_file(std::string const& path)
         return fail_errno(path + ": unable to read configuration file");
     if (text.find('\0') != std::string::npos)
         return fail("{}: configuration file contains NUL bytes; is it really a domain config?", path);
-    return parse_config_text(text, path);
+    if (overrides.empty())
+        return parse_config_text(text, path);
+
+    // xl appends the command line's settings to the file's text; so do we, then name them.
+    if (!text.empty() && text.back() != '\n')
+        text += '\n';
+    unsigned file_lines = static_cast<unsigned>(std::count(text.begin(), text.end(), '\n'));
+    for (auto const& assignment : overrides)
+        text += XENITH_TRY(override_line(assignment)) + "\n";
+    ConfigFile file = XENITH_TRY(parse_config_text(text, path));
+    for (auto& setting : file.settings) {
+        if (setting.line > file_lines && setting.line - file_lines <= overrides.size())
+            setting.origin = fmt::format("command line '{}'", overrides[setting.line - file_lines - 1]);
+    }
+    return file;
+}
+
+std::string setting_location(ConfigFile const& file, ConfigSetting const& setting)
+{
+    return setting.origin.empty() ? fmt::format("{}:{}", file.source, setting.line) : setting.origin;
 }
 
 std::optional<uint64_t> parse_config_number(std::string_view text)

@@ -37,6 +37,9 @@ struct ConfigSetting {
     ConfigOp op { ConfigOp::Assign };
     ConfigValue value;
     unsigned line { 0 }; // line of the key
+    // Set when the setting came from elsewhere than the file (xm create VAR=VALUE); messages
+    // name it instead of SOURCE:LINE.
+    std::string origin;
 };
 
 struct ConfigFile {
@@ -53,7 +56,13 @@ struct ConfigFile {
 Result<ConfigFile> parse_config_text(std::string_view text, std::string source);
 
 // Reads and parses a file; `path` is the source in messages. Refuses files over 1 MiB.
-Result<ConfigFile> read_config_file(std::string const& path);
+// `overrides` are `KEY=VALUE` / `KEY+=VALUE` assignments from a command line, appended after
+// the file's last line as xl does (so the last one wins and += extends the file's value). A
+// VALUE that is not valid xl syntax is taken as a string, as xm did (name=web).
+Result<ConfigFile> read_config_file(std::string const& path, std::vector<std::string> const& overrides = {});
+
+// Where a setting came from, for messages: "SOURCE:LINE" or its origin.
+std::string setting_location(ConfigFile const& file, ConfigSetting const& setting);
 
 // Decodes one number the way xl does (strtol base 0): 256, 0755 (octal), 0x1f (hex).
 std::optional<uint64_t> parse_config_number(std::string_view text);

@@ -264,12 +264,12 @@ public:
 private:
     std::unexpected<Error> error(ConfigSetting const& setting, std::string const& message)
     {
-        return fail("{}:{}: {}: {}", m_file.source, setting.line, setting.key, message);
+        return fail("{}: {}: {}", setting_location(m_file, setting), setting.key, message);
     }
 
     void warn(ConfigSetting const& setting, std::string const& message)
     {
-        m_warnings.push_back(fmt::format("{}:{}: {}: {}", m_file.source, setting.line, setting.key, message));
+        m_warnings.push_back(fmt::format("{}: {}: {}", setting_location(m_file, setting), setting.key, message));
     }
 
     ConfigSetting const* get(std::string_view key)
@@ -492,6 +492,8 @@ private:
             ConfigValue const& item = (*items)[i];
             ConfigSetting at_item = setting;
             at_item.line = item.line;
+            if (item.line != setting.line)
+                at_item.origin.clear(); // a file entry extended by a command-line +=
             if (item.kind != ConfigValue::Kind::String)
                 return error(at_item, fmt::format("entry {} is not a quoted string (e.g. disk = [ "
                                                   "'file:/var/lib/xen/images/guest.img,xvda,w' ])",
@@ -523,6 +525,8 @@ private:
             ConfigValue const& item = (*items)[i];
             ConfigSetting at_item = setting;
             at_item.line = item.line;
+            if (item.line != setting.line)
+                at_item.origin.clear(); // a file entry extended by a command-line +=
             if (item.kind != ConfigValue::Kind::String)
                 return error(at_item, fmt::format("entry {} is not a quoted string (e.g. vif = [ 'bridge=xenbr0' ] or "
                                                   "vif = [ '' ])",
@@ -606,6 +610,8 @@ private:
     {
         std::map<std::string, unsigned> first_line;
         for (auto const& setting : m_file.settings) {
+            if (!setting.origin.empty())
+                continue; // a command-line override is meant to replace the file's value
             auto [it, inserted] = first_line.emplace(setting.key, setting.line);
             if (!inserted && setting.op == ConfigOp::Assign)
                 warn(setting, fmt::format("set again (first set on line {}); the last value wins", it->second));
@@ -747,9 +753,10 @@ Result<DomainConfig> domain_config_from_text(std::string_view text, std::string 
     return domain_config_from_file(file, warnings);
 }
 
-Result<DomainConfig> load_domain_config(std::string const& path, std::vector<std::string>& warnings)
+Result<DomainConfig> load_domain_config(std::string const& path, std::vector<std::string>& warnings,
+    std::vector<std::string> const& overrides)
 {
-    ConfigFile file = XENITH_TRY(read_config_file(path));
+    ConfigFile file = XENITH_TRY(read_config_file(path, overrides));
     return domain_config_from_file(file, warnings);
 }
 

@@ -19,8 +19,10 @@ Result<DomainConfig> domain_config_from_file(ConfigFile const& file, std::vector
 // parse_config_text + domain_config_from_file. `source` names the text in messages.
 Result<DomainConfig> domain_config_from_text(std::string_view text, std::string source, std::vector<std::string>& warnings);
 
-// Reads `path` (used as given: resolving /etc/xen/NAME is the caller's job).
-Result<DomainConfig> load_domain_config(std::string const& path, std::vector<std::string>& warnings);
+// Reads `path` (used as given: resolving /etc/xen/NAME is the caller's job), then applies
+// command-line `KEY=VALUE` overrides (see read_config_file).
+Result<DomainConfig> load_domain_config(std::string const& path, std::vector<std::string>& warnings,
+    std::vector<std::string> const& overrides = {});
 
 // Checks a DomainConfig however it was built (file, JSON, API): required keys, ranges,
 // disk index clashes. Messages name source_path when set, but no line.

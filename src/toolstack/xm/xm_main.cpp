@@ -103,11 +103,11 @@ std::string resolve_config_path(Context const& ctx, std::string const& arg)
     return ctx.dirs.config + "/" + arg;
 }
 
-Result<DomainConfig> load_config(Context const& ctx, std::string const& arg)
+Result<DomainConfig> load_config(Context const& ctx, std::string const& arg, std::vector<std::string> const& overrides = {})
 {
     std::string path = resolve_config_path(ctx, arg);
     std::vector<std::string> warnings;
-    auto config = load_domain_config(path, warnings);
+    auto config = load_domain_config(path, warnings, overrides);
     for (auto const& warning : warnings)
         std::fprintf(stderr, "Warning: %s\n", warning.c_str());
     return config;
@@ -128,10 +128,15 @@ Outcome cmd_create(Context const& ctx, Args const& args)
     auto parsed = parse_flags(args, "cpn", { { "console_autoconnect", 'c' }, { "paused", 'p' }, { "dryrun", 'n' } });
     if (!parsed)
         return usage_error(parsed.error().message());
-    if (parsed->positional.size() != 1)
+    if (parsed->positional.empty())
         return usage_error("'xm create' requires one config file or domain name");
     std::string path = resolve_config_path(ctx, parsed->positional[0]);
-    auto config = load_config(ctx, parsed->positional[0]);
+    // xm create FILE VAR=VALUE...: settings that override (or, with +=, extend) the file's.
+    std::vector<std::string> overrides(parsed->positional.begin() + 1, parsed->positional.end());
+    for (auto const& setting : overrides)
+        if (setting.find('=') == std::string::npos)
+            return usage_error(fmt::format("'xm create' takes one config file; '{}' is neither a file nor VAR=VALUE", setting));
+    auto config = load_config(ctx, parsed->positional[0], overrides);
     if (!config)
         return error(config.error().message());
     if (parsed->has('n')) {
@@ -467,7 +472,8 @@ Outcome cmd_help(Context const&, Args const&);
 // The whole CLI. Order is the order of `xm help`.
 constexpr Command kCommands[] = {
     { "console", cmd_console, "<Domain>", "Attach to <Domain>'s console (Ctrl-] detaches)." },
-    { "create", cmd_create, "[-c] [-p] [-n] <ConfigFile|Name>", "Create a domain from a config file (a bare name means CONFIG_DIR/name)." },
+    { "create", cmd_create, "[-c] [-p] [-n] <ConfigFile|Name> [VAR=VALUE ...]",
+        "Create a domain from a config file (a bare name means CONFIG_DIR/name); VAR=VALUE settings override the file's." },
     { "new", cmd_new, "<ConfigFile|Name>", "Define a managed domain, kept across xend restarts." },
     { "start", cmd_start, "[-p] [-c] <DomainName>", "Start a managed domain." },
     { "delete", cmd_delete, "<DomainName>", "Remove a managed domain's definition." },
