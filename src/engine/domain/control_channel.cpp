@@ -177,6 +177,12 @@ std::string ControlChannel::handle_line(std::string_view line)
             reply = control::error_reply("sysrq: \"key\" must be one character");
         else
             reply = from_status(m_control.sysrq(key[0]));
+    } else if (op == control::kOpDumpCore) {
+        auto path = request.value("path", std::string());
+        if (path.empty() || path[0] != '/')
+            reply = control::error_reply("dump-core: \"path\" must be an absolute file name");
+        else
+            reply = from_status(m_control.dump_core(path));
     } else {
         reply = control::error_reply(fmt::format("unknown control operation '{}'", op));
     }

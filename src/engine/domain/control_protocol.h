@@ -26,6 +26,7 @@ inline constexpr std::string_view kOpMemSet = "mem-set";   // {"mib":N}
 inline constexpr std::string_view kOpVcpuSet = "vcpu-set"; // {"count":N}
 inline constexpr std::string_view kOpVcpuPin = "vcpu-pin"; // {"vcpu":N,"cpus":[...]}
 inline constexpr std::string_view kOpSysrq = "sysrq";      // {"key":"s"}
+inline constexpr std::string_view kOpDumpCore = "dump-core"; // {"path":"/abs/file.core"}
 
 inline std::string_view state_name(DomainRunState state)
 {

@@ -52,6 +52,9 @@ public:
     virtual Status set_online_vcpus(unsigned count) = 0;
     virtual Status pin_vcpu(unsigned vcpu, std::vector<int> const& host_cpus) = 0;
     virtual Status sysrq(char key) = 0;
+    // Writes an ELF core of RAM and vCPU registers to `path` (xm dump-core); the vCPUs are
+    // paused while it is written.
+    virtual Status dump_core(std::string const& path) = 0;
 };
 
 } // namespace xenith

@@ -6,6 +6,7 @@
 #include <sched.h>
 
 #include "base/log.h"
+#include "engine/domain/core_dump.h"
 #include "engine/io/char_backend.h"
 #include "engine/io/event_loop.h"
 #include "engine/sbi/sbi_ids.h"
@@ -235,6 +236,54 @@ Status Machine::unpause()
     }
     m_changed.notify_all();
     return {};
+}
+
+bool Machine::wait_vcpus_stopped(std::chrono::milliseconds limit) const
+{
+    auto deadline = std::chrono::steady_clock::now() + limit;
+    for (;;) {
+        bool any = false;
+        for (unsigned i = 0; i < m_board->hart_count(); ++i)
+            any = any || m_running[i].load();
+        if (!any)
+            return true;
+        if (std::chrono::steady_clock::now() > deadline)
+            return false;
+        std::this_thread::sleep_for(std::chrono::milliseconds(1));
+    }
+}
+
+Status Machine::dump_core(std::string const& path)
+{
+    bool was_paused;
+    {
+        std::lock_guard guard(m_lock);
+        if (m_finishing)
+            return fail("dump-core: the domain is shutting down");
+        was_paused = m_paused;
+    }
+    if (!was_paused)
+        XENITH_TRY(pause());
+    Status written = wait_vcpus_stopped(std::chrono::seconds(2))
+        ? write_core(path)
+        : fail("dump-core: the vCPUs did not stop within 2 s; nothing was written");
+    if (!was_paused)
+        (void)unpause();
+    if (written)
+        log::info("core dump written to {}", path);
+    return written;
+}
+
+Status Machine::write_core(std::string const& path) const
+{
+    std::vector<VcpuRegisters> vcpus(m_board->hart_count());
+    for (unsigned i = 0; i < vcpus.size(); ++i) {
+        auto const& hart = m_board->hart(i);
+        vcpus[i].pc = hart.pc();
+        for (unsigned r = 1; r < 32; ++r)
+            vcpus[i].x[r] = hart.reg(r);
+    }
+    return write_core_dump(path, m_board->memory(), vcpus);
 }
 
 Status Machine::set_memory_target(uint64_t mib)

@@ -79,6 +79,10 @@ public:
     Status set_online_vcpus(unsigned count) override;
     Status pin_vcpu(unsigned vcpu, std::vector<int> const& host_cpus) override;
     Status sysrq(char key) override;
+    Status dump_core(std::string const& path) override;
+
+    // The core dump of a machine whose vCPUs are already stopped (after run(), on a crash).
+    Status write_core(std::string const& path) const;
 
 private:
     Machine() = default;
@@ -87,6 +91,8 @@ private:
     // Blocks while paused; false once the machine is finishing.
     bool wait_runnable();
     MachineOutcome outcome_of_reset(uint64_t code) const;
+    // After pause(): waits until no vCPU thread is inside Hart::run().
+    bool wait_vcpus_stopped(std::chrono::milliseconds limit) const;
 
     std::function<Status()> m_shutdown_button;
     std::function<Status()> m_reboot_button;

@@ -24,6 +24,8 @@ Result<VmCommandLine> parse_vm_options(int argc, char const* const* argv)
     app.add_option("--control", o.control, "control socket for xend (JSON lines)");
     app.add_option("--console-log", o.console_log, "append console output to FILE");
     app.add_option("--console-limit", o.console_limit, "console history kept for late clients, in bytes")->default_val(1 << 20);
+    app.add_option("--core-dump-dir", o.core_dump_dir, "when the guest crashes, write an ELF core dump of it into DIR "
+                                                       "(named DATE-NAME.DOMID.core, as Xen does)");
     app.add_option("--dtb-out", o.dtb_out, "write the generated device tree to FILE and exit");
     app.add_option("--log-level", o.log_level, "trace, debug, info, warn, error or off")->default_val("warn");
 

@@ -28,6 +28,7 @@ struct VmOptions {
     std::string control;                  // --control PATH: xend's control socket
     std::string console_log;              // --console-log FILE (with --console socket:PATH)
     uint64_t console_limit { 1 << 20 };   // --console-limit BYTES of history
+    std::string core_dump_dir;            // --core-dump-dir DIR: write a core dump there if the guest crashes
 };
 
 // What parsing produced: options to run with, or text to print and an exit status

@@ -15,6 +15,7 @@
 #include "engine/domain/vm_options.h"
 #include "engine/io/event_loop.h"
 #include "engine/domain/control_channel.h"
+#include "engine/domain/core_dump.h"
 #include "engine/domain/vm_devices.h"
 #include "engine/io/console_server.h"
 #include "engine/io/stdio_console.h"
@@ -198,6 +199,14 @@ int run_xenith_vm(int argc, char const* const* argv)
     control.reset(); // run() joined the I/O thread: no request is in flight
     m.event_loop().remove(sigfd);
     log::info("domain ended: {}", outcome.detail);
+    if (outcome.kind == MachineOutcome::Kind::Crash && !o.core_dump_dir.empty()) {
+        // The vCPUs have stopped where the guest crashed: what a post-mortem needs.
+        std::string path = o.core_dump_dir + "/" + core_dump_file_name(o.name.empty() ? "domain" : o.name, o.domid);
+        if (auto s = m.write_core(path); s)
+            error_line(fmt::format("core dump written to {}", path));
+        else
+            error_line(fmt::format("no core dump: {}", s.error().message()));
+    }
     return exit_status_of(outcome);
 }
 

@@ -133,6 +133,8 @@ std::vector<std::string> vm_command_line(DomainRecord const& r, LaunchSettings c
     if (!r.console_log.empty())
         argv.insert(argv.end(), { "--console-log", r.console_log });
     argv.insert(argv.end(), { "--console-limit", std::to_string(settings.console_limit_bytes) });
+    if (!settings.core_dump_dir.empty())
+        argv.insert(argv.end(), { "--core-dump-dir", settings.core_dump_dir });
     return argv;
 }
 

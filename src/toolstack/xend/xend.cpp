@@ -114,6 +114,7 @@ Result<std::unique_ptr<Xend>> Xend::create(XendOptions options)
     std::unique_ptr<Xend> xend(new Xend(std::move(options)));
     XENITH_TRY(xend->m_store.prepare());
     XENITH_TRY(make_directories(xend->m_options.dirs.log + "/console"));
+    XENITH_TRY(make_directories(xend->m_options.dirs.dump()));
     auto next_id = XENITH_TRY(xend->m_store.load_next_id());
     xend->m_registry = Registry(next_id);
     XENITH_TRY(xend->open_api_socket());
@@ -414,6 +415,8 @@ Result<Json> Xend::dispatch(api::Request const& request)
         return op_info();
     if (op == "log" || op == "dmesg")
         return op_log(args);
+    if (op == "dump-core")
+        return op_dump_core(args);
     return fail("unknown operation '{}'", op);
 }
 
@@ -626,6 +629,8 @@ Status Xend::start_domain(DomainRecord& r, bool paused)
     r.destroying = false;
 
     LaunchSettings settings { m_options.vm_binary, m_options.config.console_limit_kib * 1024 };
+    if (wants_crash_dump(r))
+        settings.core_dump_dir = m_options.dirs.dump();
     auto launched = launch_vm(r, settings);
     if (!launched) {
         r.id = kNoDomainId;
@@ -794,10 +799,12 @@ void Xend::carry_out(DomainRecord& r, VmExitInfo const& exit)
         key = "on_crash";
         break;
     }
-    bool coredump = action == LifecycleAction::CoredumpDestroy || action == LifecycleAction::CoredumpRestart;
-    if (coredump)
-        log::warn("domain {}: {}={}: guest core dumps are not supported yet{}", name, key, to_string(action),
-            m_options.config.enable_dump ? "" : " (and enable-dump is off)");
+    if (exit.reason == VmExit::Crash && wants_crash_dump(r)) {
+        if (auto dump = newest_core_dump(r); !dump.empty())
+            log::info("domain {}: core dump written to {}", name, dump);
+        else
+            log::error("domain {}: no core dump was written; see {}", name, r.vm_log);
+    }
     log::info("domain {}: carrying out {}={}", name, key, to_string(action));
     switch (action) {
     case LifecycleAction::Destroy:

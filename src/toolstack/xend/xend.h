@@ -66,6 +66,12 @@ private:
     Result<nlohmann::json> op_console(nlohmann::json const& args);
     Result<nlohmann::json> op_info();
     Result<nlohmann::json> op_log(nlohmann::json const& args);
+    Result<nlohmann::json> op_dump_core(nlohmann::json const& args);
+
+    // Core dumps (xend_core_dump.cpp): on a crash when on_crash is coredump-* or enable-dump is
+    // on, and on request (xm dump-core).
+    bool wants_crash_dump(DomainRecord const& record) const;
+    std::string newest_core_dump(DomainRecord const& record) const;
 
     Result<DomainRecord*> lookup(nlohmann::json const& args, char const* key = "domain");
     Result<DomainRecord*> lookup_running(nlohmann::json const& args);

@@ -20,6 +20,7 @@ struct XenithDirs {
     std::string default_socket_path() const { return run + "/xend.sock"; }
     std::string pid_path() const { return run + "/xend.pid"; }
     std::string default_log_path() const { return log + "/xend.log"; }
+    std::string dump() const { return state + "/dump"; } // guest core dumps (Xen: /var/xen/dump)
 
     static XenithDirs resolve() { return resolve(::geteuid() == 0); }
 

@@ -375,6 +375,37 @@ Outcome cmd_sysrq(Context const& ctx, Args const& args)
     return {};
 }
 
+// xm dump-core [-L] [-C] DOMAIN [FILE]. The file is written by the domain's process, so a
+// relative name is made absolute here, where the user meant it.
+Outcome cmd_dump_core(Context const& ctx, Args const& args)
+{
+    auto parsed = parse_flags(args, "LC", { { "live", 'L' }, { "crash", 'C' } });
+    if (!parsed)
+        return usage_error(parsed.error().message());
+    if (parsed->positional.empty() || parsed->positional.size() > 2)
+        return usage_error("'xm dump-core' requires a domain and optionally a file name");
+    Json request { { "domain", parsed->positional[0] }, { "crash", parsed->has('C') } };
+    if (parsed->positional.size() == 2) {
+        std::string file = parsed->positional[1];
+        if (file.empty())
+            return usage_error("'xm dump-core': the file name is empty");
+        if (file[0] != '/') {
+            char cwd[4096];
+            if (!::getcwd(cwd, sizeof(cwd)))
+                return error("xm dump-core: cannot tell the current directory; give an absolute file name");
+            file = std::string(cwd) + "/" + file;
+        }
+        request["path"] = file;
+    }
+    std::printf("Dumping core of domain: %s ...\n", parsed->positional[0].c_str());
+    std::fflush(stdout);
+    auto reply = ctx.call("dump-core", request);
+    if (!reply)
+        return error(reply.error().message());
+    std::printf("%s\n", reply->value("path", std::string()).c_str());
+    return {};
+}
+
 Outcome cmd_info(Context const& ctx, Args const& args)
 {
     if (!args.empty())
@@ -492,6 +523,8 @@ constexpr Command kCommands[] = {
     { "mem-set", cmd_mem_set, "<Domain> <Mem>", "Set the current memory of a domain, in MiB." },
     { "mem-max", cmd_mem_max, "<Domain> <Mem>", "Set the maximum memory of a domain, in MiB." },
     { "sysrq", cmd_sysrq, "<Domain> <letter>", "Send a sysrq key to a domain." },
+    { "dump-core", cmd_dump_core, "[-L|--live] [-C|--crash] <Domain> [Filename]",
+        "Dump a domain's memory and vCPU registers to an ELF core file (the domain pauses meanwhile; -C destroys it after)." },
     { "info", cmd_info, "", "Get information about the host." },
     { "dmesg", cmd_dmesg, "[-c|--clear]", "Read (and clear) xend's recent messages." },
     { "log", cmd_log, "", "Print the xend log." },

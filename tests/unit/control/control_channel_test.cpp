@@ -29,6 +29,7 @@ public:
     MOCK_METHOD(Status, set_online_vcpus, (unsigned), (override));
     MOCK_METHOD(Status, pin_vcpu, (unsigned, std::vector<int> const&), (override));
     MOCK_METHOD(Status, sysrq, (char), (override));
+    MOCK_METHOD(Status, dump_core, (std::string const&), (override));
 };
 
 class ControlChannelTest : public ::testing::Test {
