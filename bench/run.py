@@ -5,7 +5,7 @@ Each round runs every engine once per scenario, alternating engines so that both
 host noise; figures are reported as medians and as xenith/qemu ratios (lower is better for
 times). Writes a JSON file and prints a table.
 
-  bench/run.py [--rounds 3] [--scenarios boot,cpu,idle] [--out bench-results.json]
+  bench/run.py [--rounds 3] [--scenarios boot,cpu,idle,smp] [--out bench-results.json]
 """
 import argparse
 import json
@@ -202,7 +202,26 @@ def cpu_seconds(pid):
     return (int(fields[11]) + int(fields[12])) / ticks
 
 
-SCENARIOS = {"boot": scenario_boot, "cpu": scenario_cpu, "idle": scenario_idle}
+SMP_LINE = re.compile(rb"^bench smp-sha256-2x32M ([0-9.]+)\r?$", re.MULTILINE)
+NPROC_LINE = re.compile(rb"^bench-nproc ([0-9]+)\r?$", re.MULTILINE)
+
+
+def scenario_smp(engine, guest):
+    """The same parallel work (two sha256 jobs) on 1 and on 2 vCPUs: how much a second vCPU
+    buys. QEMU runs multi-threaded TCG (MTTCG, its default for riscv64 on x86-64 hosts)."""
+    figures = {}
+    for vcpus in (1, 2):
+        _, out, _, _ = run_guest(engine, guest, "bench-smp", timeout=1800, vcpus=vcpus)
+        seconds, nproc = SMP_LINE.search(out), NPROC_LINE.search(out)
+        if seconds is None or nproc is None or int(nproc.group(1)) != vcpus:
+            raise RuntimeError(f"{engine}: bench-smp on {vcpus} vCPUs printed no result (or the wrong nproc):\n"
+                               + out[-2000:].decode(errors="replace"))
+        figures[f"smp_{vcpus}vcpu_s"] = float(seconds.group(1))
+    figures["smp_speedup_2_over_1"] = figures["smp_1vcpu_s"] / figures["smp_2vcpu_s"]
+    return figures
+
+
+SCENARIOS = {"boot": scenario_boot, "cpu": scenario_cpu, "idle": scenario_idle, "smp": scenario_smp}
 
 
 def main():

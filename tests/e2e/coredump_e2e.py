@@ -6,14 +6,13 @@ them (the kernel's banner, and after a panic the panic message in the printk buf
 Usage: coredump_e2e.py SCENARIO --xend PATH --xm PATH --vm PATH [--guest-build build.sh]
        coredump_e2e.py --list
 """
-import argparse
 import os
 import struct
 import subprocess
 import sys
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from toolstack_e2e import BOOT_TIMEOUT, READY_MARKER, Failure, Host, boot  # noqa: E402
+from toolstack_e2e import BOOT_TIMEOUT, READY_MARKER, Failure, Host, boot, run_scenarios  # noqa: E402
 
 EM_RISCV = 243
 ET_CORE = 4
@@ -119,32 +118,5 @@ def xm_dump_core_live_and_crash(host):
 SCENARIOS = {f.__name__: f for f in [crash_writes_core_dump, xm_dump_core_live_and_crash]}
 
 
-def main():
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("scenario", nargs="?")
-    parser.add_argument("--list", action="store_true")
-    parser.add_argument("--xend")
-    parser.add_argument("--xm")
-    parser.add_argument("--vm")
-    parser.add_argument("--guest-build")
-    args = parser.parse_args()
-    if args.list or not args.scenario:
-        print("\n".join(SCENARIOS))
-        return 0
-    if args.scenario not in SCENARIOS or not (args.xend and args.xm and args.vm):
-        parser.error("unknown scenario or missing --xend/--xm/--vm")
-    host = Host(args)
-    try:
-        SCENARIOS[args.scenario](host)
-        print("PASS %s" % args.scenario)
-        return 0
-    except (Failure, subprocess.TimeoutExpired, OSError, KeyError, IndexError, TypeError, ValueError, struct.error) as e:
-        print("FAIL %s: %s" % (args.scenario, e))
-        host.dump()
-        return 1
-    finally:
-        host.cleanup()
-
-
 if __name__ == "__main__":
-    sys.exit(main())
+    sys.exit(run_scenarios(SCENARIOS, __doc__))

@@ -7,7 +7,6 @@ Usage: devices_e2e.py SCENARIO --xend PATH --xm PATH --vm PATH [--guest-build bu
 Reuses toolstack_e2e.py's private-xend Host. Exit 0 = pass, 77 = skipped (needs root for
 taps and network namespaces), anything else = fail with the logs' tails.
 """
-import argparse
 import http.server
 import json
 import os
@@ -19,9 +18,8 @@ import threading
 import time
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from toolstack_e2e import BOOT_TIMEOUT, READY_MARKER, Failure, Host, boot  # noqa: E402
+from toolstack_e2e import BOOT_TIMEOUT, READY_MARKER, SKIP, Failure, Host, boot, run_scenarios  # noqa: E402
 
-SKIP = 77
 
 
 def make_image(host, name, size=16 << 20):
@@ -220,34 +218,5 @@ SCENARIOS = {f.__name__: f for f in [
 ]}
 
 
-def main():
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("scenario", nargs="?")
-    parser.add_argument("--list", action="store_true")
-    parser.add_argument("--xend")
-    parser.add_argument("--xm")
-    parser.add_argument("--vm")
-    parser.add_argument("--guest-build")
-    args = parser.parse_args()
-    if args.list:
-        print("\n".join(SCENARIOS))
-        return 0
-    if args.scenario not in SCENARIOS or not (args.xend and args.xm and args.vm):
-        parser.error("need a SCENARIO (see --list) and --xend, --xm, --vm")
-    host = Host(args)
-    try:
-        status = SCENARIOS[args.scenario](host)
-        if status == SKIP:
-            return SKIP
-        print("PASS %s" % args.scenario)
-        return 0
-    except Failure as failure:
-        print("FAIL %s: %s" % (args.scenario, failure))
-        host.dump()
-        return 1
-    finally:
-        host.cleanup()
-
-
 if __name__ == "__main__":
-    sys.exit(main())
+    sys.exit(run_scenarios(SCENARIOS, __doc__))

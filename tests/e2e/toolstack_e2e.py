@@ -624,8 +624,13 @@ SCENARIOS = {f.__name__: f for f in [
 ]}
 
 
-def main():
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+SKIP = 77  # a scenario returns this when it cannot run here, having printed why
+
+
+def run_scenarios(scenarios, doc):
+    """The command line every *_e2e.py shares: --list, or one SCENARIO with --xend/--xm/--vm.
+    Exit 0 = pass, 77 = skipped (the scenario said why), 1 = fail with the logs' tails."""
+    parser = argparse.ArgumentParser(description=doc, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("scenario", nargs="?")
     parser.add_argument("--list", action="store_true")
     parser.add_argument("--xend")
@@ -634,16 +639,18 @@ def main():
     parser.add_argument("--guest-build")
     args = parser.parse_args()
     if args.list or not args.scenario:
-        print("\n".join(SCENARIOS))
+        print("\n".join(scenarios))
         return 0
-    if args.scenario not in SCENARIOS or not (args.xend and args.xm and args.vm):
-        parser.error("unknown scenario or missing --xend/--xm/--vm")
+    if args.scenario not in scenarios or not (args.xend and args.xm and args.vm):
+        parser.error("need a SCENARIO (see --list) and --xend, --xm, --vm")
     host = Host(args)
     try:
-        SCENARIOS[args.scenario](host)
+        if scenarios[args.scenario](host) == SKIP:
+            return SKIP
         print("PASS %s" % args.scenario)
         return 0
-    except (Failure, subprocess.TimeoutExpired, OSError, KeyError, IndexError, TypeError, ValueError) as e:
+    except (Failure, subprocess.TimeoutExpired, OSError, KeyError, IndexError, TypeError, ValueError,
+            struct.error) as e:
         print("FAIL %s: %s" % (args.scenario, e))
         host.dump()
         return 1
@@ -652,4 +659,4 @@ def main():
 
 
 if __name__ == "__main__":
-    sys.exit(main())
+    sys.exit(run_scenarios(SCENARIOS, __doc__))
