@@ -615,9 +615,24 @@ def tiny_two_clients_at_once(host):
             raise Failure("a concurrent xm list failed")
 
 
+def tiny_dom0_min_mem_refuses(host):
+    # A reservation larger than any host: every create is refused with the reason, nothing starts.
+    with open(os.path.join(host.config_dir, "xend-config.sxp"), "w") as f:
+        f.write("(dom0-min-mem 100000000)\n")
+    host.start_xend()
+    host.write_config("big", image=idle_image())
+    out = host.xm("create", "big", check=False)
+    if out.returncode == 0 or "dom0-min-mem keeps 100000000 MiB" not in out.stderr:
+        raise Failure("xm create under dom0-min-mem: rc %d, %r" % (out.returncode, out.stderr))
+    if len(out.stderr.strip().splitlines()) != 1:
+        raise Failure("the refusal is not one line: %r" % out.stderr)
+    if host.domain("big"):
+        raise Failure("a refused domain is listed")
+
+
 SCENARIOS = {f.__name__: f for f in [
     tiny_create_list_console_destroy, tiny_lifecycle_actions, tiny_kill9_readopt, tiny_autostart,
-    tiny_managed_new_start_delete, tiny_two_clients_at_once,
+    tiny_managed_new_start_delete, tiny_two_clients_at_once, tiny_dom0_min_mem_refuses,
     create_list_console_shutdown, console_history_for_late_client, crash_carries_out_on_crash,
     xend_kill9_restart_readopts, autostart_from_auto_dir, two_clients_at_once, destroy_removes_domain,
     managed_new_start_delete, golden_list_and_info, errors_are_one_line,

@@ -70,6 +70,17 @@ unsigned long meminfo_mib(std::string const& meminfo, std::string const& key)
     return 0;
 }
 
+unsigned long available_memory_mib() { return meminfo_mib(read_text("/proc/meminfo"), "MemAvailable"); }
+
+Status admit_domain_memory(std::string const& name, uint64_t need_mib, unsigned long available_mib, uint64_t dom0_min_mem_mib)
+{
+    if (dom0_min_mem_mib == 0 || need_mib + dom0_min_mem_mib <= available_mib)
+        return {};
+    return fail("domain '{}' needs {} MiB, but the host has {} MiB available and dom0-min-mem keeps {} MiB of it for "
+                "the host; lower the domain's memory, stop another domain, or lower (dom0-min-mem) in xend-config.sxp",
+        name, need_mib, available_mib, dom0_min_mem_mib);
+}
+
 HostInfo probe_host_info()
 {
     HostInfo info;

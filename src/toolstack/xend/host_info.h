@@ -1,8 +1,11 @@
 // HostInfo: facts about the host for Domain-0's row in `xm list` and for `xm info`.
 #pragma once
 
+#include <cstdint>
 #include <string>
 #include <vector>
+
+#include "base/error.h"
 
 namespace xenith {
 
@@ -27,6 +30,13 @@ struct HostInfo {
 
 // Reads uname, /proc/cpuinfo, /proc/meminfo and /dev/kvm.
 HostInfo probe_host_info();
+
+// MemAvailable now, in MiB: what a new domain can still be given.
+unsigned long available_memory_mib();
+
+// xend-config's dom0-min-mem: a domain that needs `need_mib` starts only if the host keeps at
+// least `dom0_min_mem_mib` available afterwards (0 = no reservation). The error says what to change.
+Status admit_domain_memory(std::string const& name, uint64_t need_mib, unsigned long available_mib, uint64_t dom0_min_mem_mib);
 
 // Pieces, exposed for tests with canned /proc contents.
 std::vector<std::string> virt_flags_from_cpuinfo(std::string const& cpuinfo);

@@ -609,6 +609,7 @@ Result<Json> Xend::op_destroy(Json const& args)
 
 Status Xend::start_domain(DomainRecord& r, bool paused)
 {
+    XENITH_TRY(admit_domain_memory(r.name, r.config.memory_mib, available_memory_mib(), m_options.config.dom0_min_mem_mib));
     if (r.uuid.empty())
         r.uuid = r.config.uuid.empty() ? random_uuid() : r.config.uuid;
     for (auto& vif : r.config.vifs)

@@ -30,3 +30,33 @@ TEST(HostInfo, MeminfoInMiB)
     EXPECT_EQ(meminfo_mib(meminfo, "Mem"), 0u);
     EXPECT_EQ(meminfo_mib(meminfo, "SwapTotal"), 0u);
 }
+
+namespace xenith {
+namespace {
+
+TEST(Dom0MinMem, NoReservationAdmitsAnything)
+{
+    EXPECT_TRUE(admit_domain_memory("web", 4096, 100, 0));
+}
+
+TEST(Dom0MinMem, AdmitsWhileTheReservationStaysAvailable)
+{
+    EXPECT_TRUE(admit_domain_memory("web", 512, 768, 256));
+}
+
+TEST(Dom0MinMem, RefusesOneMiBOverAndSaysWhatToChange)
+{
+    auto status = admit_domain_memory("web", 513, 768, 256);
+    ASSERT_FALSE(status);
+    EXPECT_EQ(status.error().message(),
+        "domain 'web' needs 513 MiB, but the host has 768 MiB available and dom0-min-mem keeps 256 MiB of it for the "
+        "host; lower the domain's memory, stop another domain, or lower (dom0-min-mem) in xend-config.sxp");
+}
+
+TEST(Dom0MinMem, TheHostReportsSomeAvailableMemory)
+{
+    EXPECT_GT(available_memory_mib(), 0u);
+}
+
+} // namespace
+} // namespace xenith
