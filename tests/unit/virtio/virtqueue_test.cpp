@@ -375,6 +375,41 @@ TEST_F(VirtqueueTest, IndirectTableLargerThanQueueSetsNeedsReset)
     EXPECT_TRUE(driver.needs_reset());
 }
 
+TEST_F(VirtqueueTest, IndirectTableOfQueueSizeEntriesIsDelivered)
+{
+    // What Linux's virtio-blk sends for a request of seg_max segments: header + seg_max data
+    // + status = queue size descriptors in one table behind a single ring descriptor.
+    driver.init(TestDriver::all_ring_features, 2);
+    auto& q = driver.queue(0);
+    uint32_t n = q.size();
+    uint64_t table = guest.alloc(16 * n);
+    for (uint32_t i = 0; i < n; ++i)
+        q.write_desc_at(table + 16 * i, guest.alloc(8), 8, ring::desc_f_write | (i + 1 < n ? ring::desc_f_next : 0), static_cast<uint16_t>(i + 1));
+    q.write_desc(0, table, 16 * n, ring::desc_f_indirect, 0);
+    q.publish(0);
+    driver.notify(0);
+    ASSERT_EQ(device.seen.size(), 1u);
+    EXPECT_EQ(device.seen[0].writable_bytes(), 8u * n);
+    EXPECT_FALSE(driver.needs_reset());
+}
+
+TEST_F(VirtqueueTest, DirectPlusIndirectLongerThanQueueSetsNeedsReset)
+{
+    // One direct descriptor and a full table: queue size + 1 buffers in one chain.
+    driver.init(TestDriver::all_ring_features, 2);
+    auto& q = driver.queue(0);
+    uint32_t n = q.size();
+    uint64_t table = guest.alloc(16 * n);
+    for (uint32_t i = 0; i < n; ++i)
+        q.write_desc_at(table + 16 * i, guest.alloc(8), 8, ring::desc_f_write | (i + 1 < n ? ring::desc_f_next : 0), static_cast<uint16_t>(i + 1));
+    q.write_desc(0, guest.alloc(4), 4, ring::desc_f_next, 1);
+    q.write_desc(1, table, 16 * n, ring::desc_f_indirect, 0);
+    q.publish(0);
+    driver.notify(0);
+    EXPECT_TRUE(device.seen.empty());
+    EXPECT_TRUE(driver.needs_reset());
+}
+
 TEST_F(VirtqueueTest, IndirectTableOutsideRamSetsNeedsReset)
 {
     driver.init(TestDriver::all_ring_features, 2);

@@ -246,6 +246,10 @@ Status Virtqueue::walk(uint16_t head, DescriptorChain& chain) const
                 return fail("descriptor {} is indirect but VIRTIO_F_INDIRECT_DESC was not negotiated", index);
             if (d.flags & desc_f_next)
                 return fail("descriptor {} sets both INDIRECT and NEXT", index);
+            // The indirect descriptor is replaced by its table (spec 2.7.5.3): it is no buffer
+            // and does not count towards the chain length. Linux's virtio-blk fills a table with
+            // exactly seg_max + 2 = queue size entries for a large request.
+            --count;
             return walk_indirect(d.addr, d.len, chain, count, seen_writable);
         }
         XENITH_TRY(add_segment(d.addr, d.len, (d.flags & desc_f_write) != 0, chain, seen_writable));
