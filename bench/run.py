@@ -17,6 +17,8 @@ import subprocess
 import sys
 import time
 
+import iobench
+
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 MARKER = re.compile(rb"xenith-guest: ready uptime=([0-9.]+)")
 # The guest's bench script prints "bench NAME SECONDS" on a line of its own (seconds from the
@@ -222,6 +224,7 @@ def scenario_smp(engine, guest):
 
 
 SCENARIOS = {"boot": scenario_boot, "cpu": scenario_cpu, "idle": scenario_idle, "smp": scenario_smp}
+SCENARIOS.update(iobench.SCENARIOS)  # disk, net, net-tap, create (bench/iobench.py)
 
 
 def main():
