@@ -25,13 +25,13 @@ Result<std::unique_ptr<NetBackend>> open_net_backend(NetOptions const& options)
     }
     if (!options.loop)
         return fail("vif {}: a tap backend needs the domain's event loop", name);
-    auto fd = tap::open(name);
+    auto fd = tap::open(name, VnetHeader::Yes);
     if (!fd) {
         log::warn("{}; using user-mode NAT instead", fd.error().message());
         return open_slirp(options);
     }
     XENITH_TRY(tap::attach_to_bridge(name, options.bridge));
-    return std::unique_ptr<NetBackend>(std::make_unique<FdNetBackend>(std::move(*fd), *options.loop, fmt::format("tap {} on bridge {}", name, options.bridge)));
+    return std::unique_ptr<NetBackend>(std::make_unique<FdNetBackend>(std::move(*fd), *options.loop, fmt::format("tap {} on bridge {}", name, options.bridge), VnetHeader::Yes));
 }
 
 } // namespace xenith

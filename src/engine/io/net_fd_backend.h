@@ -20,13 +20,16 @@ class EventLoop;
 // resume_receive(). The fd is non-blocking; a full host queue drops the frame, as a NIC would.
 class FdNetBackend final : public NetBackend {
 public:
-    FdNetBackend(UniqueFd fd, EventLoop& loop, std::string description);
+    // VnetHeader::Yes for a tap opened with IFF_VNET_HDR (tap::open).
+    FdNetBackend(UniqueFd fd, EventLoop& loop, std::string description, VnetHeader vnet = VnetHeader::No);
     ~FdNetBackend() override;
 
     std::string describe() const override { return m_description; }
     Status start(FrameSink sink) override;
     void send(std::span<uint8_t const> frame) override;
     void resume_receive() override;
+    VnetHeader vnet_header() const override { return m_vnet; }
+    void set_receive_offloads(NetOffloads offloads) override;
 
     int fd() const { return m_fd.get(); }
 
@@ -36,6 +39,7 @@ private:
     UniqueFd m_fd;
     EventLoop& m_loop;
     std::string m_description;
+    VnetHeader m_vnet;
     std::shared_ptr<State> m_state; // shared with loop callbacks so none outlives it unsafely
 };
 

@@ -24,17 +24,39 @@ static Status copy_name(char (&dst)[IFNAMSIZ], std::string const& name)
     return {};
 }
 
-Result<UniqueFd> open(std::string const& name)
+Result<UniqueFd> open(std::string const& name, VnetHeader vnet)
 {
     UniqueFd fd(::open("/dev/net/tun", O_RDWR | O_CLOEXEC | O_NONBLOCK));
     if (!fd)
         return fail_errno("vif " + name + ": open /dev/net/tun");
     ifreq ifr {};
     XENITH_TRY(copy_name(ifr.ifr_name, name));
-    ifr.ifr_flags = IFF_TAP | IFF_NO_PI;
+    ifr.ifr_flags = IFF_TAP | IFF_NO_PI | (vnet == VnetHeader::Yes ? IFF_VNET_HDR : 0);
     if (::ioctl(fd.get(), TUNSETIFF, &ifr) != 0)
         return fail_errno("vif " + name + ": TUNSETIFF (creating taps needs root or CAP_NET_ADMIN)");
+    if (vnet == VnetHeader::Yes) {
+        // virtio 1.x's header always has num_buffers: 12 bytes, not the legacy 10.
+        int size = 12;
+        if (::ioctl(fd.get(), TUNSETVNETHDRSZ, &size) != 0)
+            return fail_errno("vif " + name + ": TUNSETVNETHDRSZ");
+    }
     return fd;
+}
+
+Status set_offloads(int fd, NetOffloads offloads)
+{
+    unsigned flags = 0;
+    if (offloads.csum) {
+        flags |= TUN_F_CSUM;
+        // TSO needs checksum offload (the segments' checksums are left partial).
+        if (offloads.tso4)
+            flags |= TUN_F_TSO4;
+        if (offloads.tso6)
+            flags |= TUN_F_TSO6;
+    }
+    if (::ioctl(fd, TUNSETOFFLOAD, flags) != 0)
+        return fail_errno("TUNSETOFFLOAD");
+    return {};
 }
 
 bool bridge_exists(std::string const& bridge)

@@ -4,6 +4,7 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <chrono>
 
 #include "engine/dev/virtio/virtio_net.h"
@@ -34,9 +35,9 @@ protected:
         loop->stop();
     }
 
-    void start(NetRateLimiter limiter = {})
+    void start(NetRateLimiter limiter = {}, VnetHeader vnet = VnetHeader::No)
     {
-        auto backend = std::make_unique<FdNetBackend>(UniqueFd(backend_fd), *loop, "socketpair");
+        auto backend = std::make_unique<FdNetBackend>(UniqueFd(backend_fd), *loop, "socketpair", vnet);
         device = std::make_unique<VirtioNet>(VirtioSlot { 0x10006000, 6, irq }, guest.memory(), std::move(backend), MacAddress::parse("00:16:3e:01:02:03").value(), limiter, loop.get());
         ASSERT_TRUE(device->start());
         driver = std::make_unique<TestDriver>(*device, guest);
@@ -165,6 +166,65 @@ TEST_F(VirtioNetTest, RateLimitDelaysTransmit)
     auto elapsed = std::chrono::steady_clock::now() - start_time;
     EXPECT_GE(elapsed, std::chrono::milliseconds(150));
     EXPECT_TRUE(eventually([&] { return driver->queue(1).used_idx() == 3; }));
+}
+
+TEST_F(VirtioNetTest, PlainBackendOffersNoOffloads)
+{
+    start();
+    EXPECT_EQ(device->device_features() & offload_features, 0u);
+}
+
+TEST_F(VirtioNetTest, VnetHeaderBackendOffersChecksumAndTso)
+{
+    start({}, VnetHeader::Yes);
+    EXPECT_EQ(device->device_features() & offload_features, offload_features);
+}
+
+TEST_F(VirtioNetTest, VnetHeaderTransmitPassesGuestHeaderThrough)
+{
+    start({}, VnetHeader::Yes);
+    // NEEDS_CSUM, GSO TCPv4, hdr_len 54, gso_size 1448, csum_start 34, csum_offset 16.
+    uint8_t header[header_size] = { 1, 1, 54, 0, 0xa8, 0x05, 34, 0, 16, 0, 0, 0 };
+    auto f = frame(3000, 0x42);
+    DescriptorChainBuilder(driver->queue(1)).AppendReadableDescriptor(header, header_size).AppendReadableDescriptor(f.data(), static_cast<uint32_t>(f.size())).Build();
+    driver->notify(1);
+    auto got = peer_read();
+    ASSERT_EQ(got.size(), header_size + f.size());
+    EXPECT_TRUE(std::equal(header, header + header_size, got.begin()));
+    EXPECT_TRUE(std::equal(f.begin(), f.end(), got.begin() + header_size));
+}
+
+TEST_F(VirtioNetTest, VnetHeaderReceiveKeepsHostHeaderAndSetsNumBuffers)
+{
+    start({}, VnetHeader::Yes);
+    uint8_t* buf;
+    DescriptorChainBuilder(driver->queue(0)).AppendWritableDescriptor(&buf, 65536 + 64).Build();
+    driver->notify(0);
+    std::vector<uint8_t> f = { 1, 1, 54, 0, 0xa8, 0x05, 34, 0, 16, 0, 0, 0 };
+    f.resize(header_size + 20000, 0x17);
+    ASSERT_EQ(::send(peer.get(), f.data(), f.size(), 0), static_cast<ssize_t>(f.size()));
+    ASSERT_TRUE(eventually([&] { return driver->queue(0).used_idx() == 1; }));
+    EXPECT_EQ(driver->queue(0).used(0).len, f.size());
+    EXPECT_EQ(buf[0], 1); // NEEDS_CSUM kept: the driver took GUEST_CSUM
+    EXPECT_EQ(buf[1], 1); // GSO TCPv4
+    EXPECT_EQ(buf[4], 0xa8);
+    EXPECT_EQ(buf[10], 1); // num_buffers
+    EXPECT_EQ(buf[header_size], 0x17);
+    EXPECT_EQ(buf[header_size + 19999], 0x17);
+}
+
+TEST_F(VirtioNetTest, VnetHeaderReceiveShorterThanHeaderIsDropped)
+{
+    start({}, VnetHeader::Yes);
+    uint8_t* buf;
+    DescriptorChainBuilder(driver->queue(0)).AppendWritableDescriptor(&buf, 1526).Build();
+    driver->notify(0);
+    uint8_t junk[5] = {};
+    ASSERT_EQ(::send(peer.get(), junk, sizeof(junk), 0), 5);
+    ASSERT_TRUE(eventually([&] { return driver->queue(0).used_idx() == 1; }));
+    EXPECT_EQ(driver->queue(0).used(0).len, 0u);
+    EXPECT_EQ(device->rx_dropped(), 1u);
+    EXPECT_FALSE(driver->needs_reset());
 }
 
 } // namespace

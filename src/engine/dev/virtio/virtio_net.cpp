@@ -15,10 +15,18 @@ using namespace virtio_net;
 namespace {
 constexpr unsigned rxq = 0;
 constexpr unsigned txq = 1;
+
+uint64_t net_features(NetBackend const& backend)
+{
+    uint64_t f = f_mac | f_status;
+    if (backend.vnet_header() == VnetHeader::Yes)
+        f |= offload_features;
+    return f;
+}
 } // namespace
 
 VirtioNet::VirtioNet(VirtioSlot slot, GuestMemory& memory, std::unique_ptr<NetBackend> backend, MacAddress mac, NetRateLimiter limiter, EventLoop* loop)
-    : VirtioMmioDevice(fmt::format("virtio-net@{:x}", slot.base), slot, memory, virtio::DeviceId::Net, f_mac | f_status, { queue_size, queue_size }, config_size)
+    : VirtioMmioDevice(fmt::format("virtio-net@{:x}", slot.base), slot, memory, virtio::DeviceId::Net, net_features(*backend), { queue_size, queue_size }, config_size)
     , m_backend(std::move(backend))
     , m_mac(mac)
     , m_loop(loop)
@@ -73,6 +81,17 @@ void VirtioNet::queue_notify(unsigned index)
         m_backend->resume_receive();
 }
 
+void VirtioNet::on_driver_ok()
+{
+    // The tap may hand over only what the driver accepted.
+    m_backend->set_receive_offloads({ negotiated(f_guest_csum), negotiated(f_guest_tso4), negotiated(f_guest_tso6) });
+}
+
+void VirtioNet::on_reset()
+{
+    m_backend->set_receive_offloads({});
+}
+
 void VirtioNet::arm_refill_timer()
 {
     auto wait = m_limiter.next_refill() - NetRateLimiter::Clock::now();
@@ -109,8 +128,11 @@ void VirtioNet::transmit()
             arm_refill_timer();
             return;
         }
-        m_tx_frame.resize(frame_len);
-        chain->read(header_size, m_tx_frame);
+        // With a vnet header the guest's header (checksum and segmentation requests) goes to
+        // the host kernel as it is; the kernel validates it like any tap user's.
+        bool pass_header = m_backend->vnet_header() == VnetHeader::Yes;
+        m_tx_frame.resize(pass_header ? total : frame_len);
+        chain->read(pass_header ? 0 : header_size, m_tx_frame);
         m_backend->send(m_tx_frame);
         m_tx_frames.fetch_add(1);
         complete(txq, *chain, 0);
@@ -127,16 +149,26 @@ bool VirtioNet::receive(std::span<uint8_t const> frame)
     auto chain = pop(rxq);
     if (!chain)
         return false; // hold it until the guest posts buffers
-    if (chain->writable_bytes() < header_size + frame.size()) {
+    // A vnet-header backend's frame starts with its own header (flags, GSO type and sizes).
+    bool has_header = m_backend->vnet_header() == VnetHeader::Yes;
+    uint64_t len = has_header ? frame.size() : header_size + frame.size();
+    if (frame.size() < (has_header ? header_size : 0) || chain->writable_bytes() < len) {
         m_rx_dropped.fetch_add(1);
         complete(rxq, *chain, 0);
         return true;
     }
     uint8_t header[header_size] = {};
-    header[10] = 1; // num_buffers = 1
+    if (has_header) {
+        std::memcpy(header, frame.data(), header_size);
+        // DATA_VALID and NEEDS_CSUM only for a driver that took GUEST_CSUM (spec 5.1.6.4).
+        if (!negotiated(f_guest_csum))
+            header[0] = 0;
+    }
+    header[10] = 1; // num_buffers = 1 (no mergeable buffers)
+    header[11] = 0;
     chain->write(memory(), 0, header);
-    chain->write(memory(), header_size, frame);
-    complete(rxq, *chain, static_cast<uint32_t>(header_size + frame.size()));
+    chain->write(memory(), header_size, has_header ? frame.subspan(header_size) : frame);
+    complete(rxq, *chain, static_cast<uint32_t>(len));
     return true;
 }
 
