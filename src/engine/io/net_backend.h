@@ -54,6 +54,9 @@ public:
     // Which offloaded frames the backend may hand the guest from now on (called when the
     // driver is ready, and with nothing after a reset). Only meaningful with a vnet header.
     virtual void set_receive_offloads(NetOffloads) { }
+    // True when every frame for the guest was built with correct checksums by the backend itself
+    // (slirp), so the device may tell the guest not to verify them (DATA_VALID).
+    virtual bool checksums_trusted() const { return false; }
 };
 
 struct NetOptions {

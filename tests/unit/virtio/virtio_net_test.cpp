@@ -168,12 +168,6 @@ TEST_F(VirtioNetTest, RateLimitDelaysTransmit)
     EXPECT_TRUE(eventually([&] { return driver->queue(1).used_idx() == 3; }));
 }
 
-TEST_F(VirtioNetTest, PlainBackendOffersNoOffloads)
-{
-    start();
-    EXPECT_EQ(device->device_features() & offload_features, 0u);
-}
-
 TEST_F(VirtioNetTest, VnetHeaderBackendOffersChecksumAndTso)
 {
     start({}, VnetHeader::Yes);
@@ -225,6 +219,80 @@ TEST_F(VirtioNetTest, VnetHeaderReceiveShorterThanHeaderIsDropped)
     EXPECT_EQ(driver->queue(0).used(0).len, 0u);
     EXPECT_EQ(device->rx_dropped(), 1u);
     EXPECT_FALSE(driver->needs_reset());
+}
+
+TEST_F(VirtioNetTest, PlainBackendOffersChecksumOffloadOnly)
+{
+    start();
+    EXPECT_TRUE(device->device_features() & f_csum);
+    EXPECT_FALSE(device->device_features() & f_guest_csum); // a socket peer's frames are not ours to vouch for
+    EXPECT_FALSE(device->device_features() & (f_host_tso4 | f_guest_tso4));
+}
+
+TEST_F(VirtioNetTest, TransmitFillsInAChecksumLeftToTheDevice)
+{
+    start();
+    // RFC 1071's example: 00 01 f2 03 f4 f5 f6 f7 sums to 0xddf2, checksum 0x220d. The field
+    // (offset 8 from csum_start 14) holds 0, the pseudo-header sum here.
+    std::vector<uint8_t> f(14, 0xee);
+    for (uint8_t b : { 0x00, 0x01, 0xf2, 0x03, 0xf4, 0xf5, 0xf6, 0xf7, 0x00, 0x00 })
+        f.push_back(b);
+    uint8_t header[header_size] = { hdr_f_needs_csum, 0, 0, 0, 0, 0, 14, 0, 8, 0, 0, 0 };
+    DescriptorChainBuilder(driver->queue(1)).AppendReadableDescriptor(header, header_size).AppendReadableDescriptor(f.data(), static_cast<uint32_t>(f.size())).Build();
+    driver->notify(1);
+    auto got = peer_read();
+    ASSERT_EQ(got.size(), f.size());
+    EXPECT_EQ(got[22], 0x22);
+    EXPECT_EQ(got[23], 0x0d);
+    EXPECT_TRUE(std::equal(f.begin(), f.begin() + 22, got.begin()));
+}
+
+TEST_F(VirtioNetTest, TransmitWithChecksumOffsetsOutsideTheFrameIsDropped)
+{
+    start();
+    auto f = frame(60, 0x42);
+    uint8_t header[header_size] = { hdr_f_needs_csum, 0, 0, 0, 0, 0, 50, 0, 9, 0, 0, 0 }; // field at 59..60
+    DescriptorChainBuilder(driver->queue(1)).AppendReadableDescriptor(header, header_size).AppendReadableDescriptor(f.data(), static_cast<uint32_t>(f.size())).Build();
+    driver->notify(1);
+    EXPECT_EQ(driver->queue(1).used_idx(), 1);
+    EXPECT_EQ(device->tx_frames(), 0u);
+    EXPECT_FALSE(driver->needs_reset());
+}
+
+// A backend that builds its own frames (as slirp does): frames it delivers are DATA_VALID.
+class SelfBuiltFrames final : public NetBackend {
+public:
+    std::string describe() const override { return "self-built"; }
+    Status start(FrameSink sink) override
+    {
+        m_sink = std::move(sink);
+        return {};
+    }
+    void send(std::span<uint8_t const>) override { }
+    void resume_receive() override { }
+    bool checksums_trusted() const override { return true; }
+    bool deliver(std::span<uint8_t const> frame) { return m_sink(frame); }
+
+private:
+    FrameSink m_sink;
+};
+
+TEST_F(VirtioNetTest, FramesBuiltByTheBackendAreMarkedDataValid)
+{
+    auto owned = std::make_unique<SelfBuiltFrames>();
+    auto* backend = owned.get();
+    device = std::make_unique<VirtioNet>(VirtioSlot { 0x10006000, 6, irq }, guest.memory(), std::move(owned), MacAddress::parse("00:16:3e:01:02:03").value());
+    ASSERT_TRUE(device->start());
+    EXPECT_TRUE(device->device_features() & f_guest_csum);
+    driver = std::make_unique<TestDriver>(*device, guest);
+    driver->init(device->device_features(), 2, 64);
+    uint8_t* buf;
+    DescriptorChainBuilder(driver->queue(0)).AppendWritableDescriptor(&buf, 1526).Build();
+    driver->notify(0);
+    auto f = frame(100, 0x17);
+    ASSERT_TRUE(backend->deliver(f));
+    EXPECT_EQ(buf[0], hdr_f_data_valid);
+    EXPECT_EQ(buf[header_size], 0x17);
 }
 
 } // namespace

@@ -21,7 +21,39 @@ uint64_t net_features(NetBackend const& backend)
     uint64_t f = f_mac | f_status;
     if (backend.vnet_header() == VnetHeader::Yes)
         f |= offload_features;
+    else
+        f |= f_csum | (backend.checksums_trusted() ? f_guest_csum : 0);
     return f;
+}
+
+uint16_t load_le16(uint8_t const* p)
+{
+    return static_cast<uint16_t>(p[0] | p[1] << 8);
+}
+
+// NEEDS_CSUM (spec 5.1.6.2): the Internet checksum over frame[csum_start, end), the field at
+// csum_start + csum_offset holding the pseudo-header sum, is stored at that field. False when
+// the offsets do not fit the frame.
+bool complete_checksum(std::span<uint8_t> frame, uint16_t csum_start, uint16_t csum_offset)
+{
+    size_t start = csum_start;
+    size_t field = start + csum_offset;
+    if (field + 2 > frame.size())
+        return false;
+    uint64_t sum = 0;
+    size_t i = start;
+    for (; i + 1 < frame.size(); i += 2)
+        sum += static_cast<uint32_t>(frame[i] << 8 | frame[i + 1]);
+    if (i < frame.size())
+        sum += static_cast<uint32_t>(frame[i] << 8);
+    while (sum >> 16)
+        sum = (sum & 0xffff) + (sum >> 16);
+    uint16_t csum = static_cast<uint16_t>(~sum);
+    if (csum == 0)
+        csum = 0xffff; // as Linux's skb_checksum_help: 0 means "no checksum" to UDP
+    frame[field] = static_cast<uint8_t>(csum >> 8);
+    frame[field + 1] = static_cast<uint8_t>(csum);
+    return true;
 }
 } // namespace
 
@@ -133,6 +165,15 @@ void VirtioNet::transmit()
         bool pass_header = m_backend->vnet_header() == VnetHeader::Yes;
         m_tx_frame.resize(pass_header ? total : frame_len);
         chain->read(pass_header ? 0 : header_size, m_tx_frame);
+        if (!pass_header && negotiated(f_csum)) {
+            uint8_t header[header_size] = {};
+            chain->read(0, header);
+            if ((header[0] & hdr_f_needs_csum) && !complete_checksum(m_tx_frame, load_le16(header + 6), load_le16(header + 8))) {
+                log::debug("{}: dropping a frame whose checksum offsets lie outside it", name());
+                complete(txq, *chain, 0);
+                continue;
+            }
+        }
         m_backend->send(m_tx_frame);
         m_tx_frames.fetch_add(1);
         complete(txq, *chain, 0);
@@ -163,6 +204,8 @@ bool VirtioNet::receive(std::span<uint8_t const> frame)
         // DATA_VALID and NEEDS_CSUM only for a driver that took GUEST_CSUM (spec 5.1.6.4).
         if (!negotiated(f_guest_csum))
             header[0] = 0;
+    } else if (m_backend->checksums_trusted() && negotiated(f_guest_csum)) {
+        header[0] = hdr_f_data_valid; // built by the backend: the guest need not verify it
     }
     header[10] = 1; // num_buffers = 1 (no mergeable buffers)
     header[11] = 0;

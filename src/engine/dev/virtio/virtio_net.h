@@ -26,6 +26,8 @@ inline constexpr uint64_t offload_features = f_csum | f_guest_csum | f_guest_tso
 inline constexpr uint64_t f_mac = 1ull << 5;
 inline constexpr uint64_t f_status = 1ull << 16;
 inline constexpr uint16_t s_link_up = 1;
+inline constexpr uint8_t hdr_f_needs_csum = 1;
+inline constexpr uint8_t hdr_f_data_valid = 2;
 inline constexpr size_t header_size = 12; // virtio_net_hdr with num_buffers (VERSION_1)
 inline constexpr size_t max_frame = 65550; // the largest frame a non-GSO driver may send
 inline constexpr size_t cfg_mac = 0;
@@ -35,8 +37,10 @@ inline constexpr uint16_t queue_size = 256;
 } // namespace virtio_net
 
 // Queue 0 receives (host to guest), queue 1 transmits. Every frame is behind a 12-byte
-// virtio_net_hdr. With a backend that has no vnet header (slirp) there are no offloads: the
-// header is stripped on transmit and zero on receive. With one (a tap with IFF_VNET_HDR) the
+// virtio_net_hdr. With a backend that has no vnet header (slirp) the header is stripped on
+// transmit, and the device offers checksum offload without TSO: it fills in the checksum a
+// guest leaves partial (host code, instead of the emulated guest's), and marks received frames
+// DATA_VALID when the backend built them itself (slirp). With one (a tap with IFF_VNET_HDR) the
 // device offers checksum offload and TSO both ways and passes the header through unchanged,
 // so a TCP stream crosses as 64 KiB segments the guest never checksums. Transmit runs on the notifying vCPU thread and, when a
 // rate limit holds a frame back, on the event loop when the bucket refills (a timerfd). Receive
