@@ -219,6 +219,7 @@ class Sink(threading.Thread):
         super().__init__(daemon=True)
         self.listener = listener
         self.bytes = 0
+        self.corrupt = 0
         self.seconds = None
         self.error = None
 
@@ -236,6 +237,7 @@ class Sink(threading.Thread):
                     if first is None:
                         first = time.monotonic()
                     self.bytes += n
+                    self.corrupt += n - buf.count(0x5A, 0, n)  # the guest sends 0x5a bytes
                 self.seconds = time.monotonic() - first if first else None
         except OSError as e:
             self.error = e
@@ -322,6 +324,8 @@ def net_run(engine, guest, kind, listener, host_ip, connect_to, net, netns=None,
     check_exit(engine, out)
     if sink.error or not sink.seconds:
         raise RuntimeError(f"{engine}: guest-to-host stream failed ({sink.error}):\n" + tail(out))
+    if sink.corrupt:
+        raise RuntimeError(f"{engine}: {sink.corrupt} bytes of the guest-to-host stream arrived changed")
     if sink.bytes != NET_MIB << 20:
         raise RuntimeError(f"{engine}: host received {sink.bytes} bytes, expected {NET_MIB << 20}")
     if source.error or not source.seconds:
