@@ -119,14 +119,21 @@ void UringBlockBackend::queue(Op* op, std::function<void(io_uring_sqe*)> prep)
 
 void UringBlockBackend::submit()
 {
-    std::lock_guard guard(m_sq_lock);
-    if (m_unsubmitted == 0)
-        return;
-    int rc = io_uring_submit(&m_ring);
-    if (rc < 0)
-        log::warn("disk {}: io_uring_submit: {}", path(), strerror(-rc));
-    ++m_submit_calls;
-    m_unsubmitted = 0;
+    {
+        std::lock_guard guard(m_sq_lock);
+        if (m_unsubmitted == 0)
+            return;
+        int rc = io_uring_submit(&m_ring);
+        if (rc < 0)
+            log::warn("disk {}: io_uring_submit: {}", path(), strerror(-rc));
+        ++m_submit_calls;
+        m_unsubmitted = 0;
+    }
+    // Buffered I/O that hits the page cache is usually finished inside io_uring_enter. Complete
+    // it here instead of after the eventfd wakes the event loop: at queue depth 1 that saves a
+    // thread wake-up per request (QEMU's io_uring driver does the same). Whatever is left is
+    // reaped by the loop; the two share m_cq_lock, so each completion runs once.
+    reap_ready();
 }
 
 uint64_t UringBlockBackend::submit_calls() const
@@ -139,6 +146,11 @@ void UringBlockBackend::reap()
 {
     uint64_t count;
     [[maybe_unused]] auto n = ::read(m_eventfd.get(), &count, sizeof(count));
+    reap_ready();
+}
+
+void UringBlockBackend::reap_ready()
+{
     for (;;) {
         io_uring_cqe* cqe = nullptr;
         Op* op;

@@ -17,8 +17,10 @@ class EventLoop;
 
 // Requests are queued into the submission ring from any thread (under m_sq_lock) and handed to
 // the kernel in one io_uring_enter per batch by submit() (the device calls it once per queue
-// notification), or earlier if the ring fills. Completions are signalled through an eventfd
-// watched by the domain's event loop and run on its thread.
+// notification), or earlier if the ring fills. Requests the kernel finished during that
+// io_uring_enter (page-cache hits, buffered writes) complete right after it on the submitting
+// thread; the rest are signalled through an eventfd watched by the domain's event loop and
+// complete on its thread.
 class UringBlockBackend final : public BlockBackend {
 public:
     static Result<std::unique_ptr<UringBlockBackend>> create(BlockImage image, EventLoop& loop, unsigned entries = 256);
@@ -45,6 +47,7 @@ private:
     io_uring_sqe* get_sqe_locked();
     void queue(Op* op, std::function<void(io_uring_sqe*)> prep);
     void reap();
+    void reap_ready();
     void finish(Op* op, int res);
 
     BlockImage m_image;
