@@ -5,8 +5,8 @@ Each scenario function takes (engine, guest) like run.py's own and returns {figu
 - disk:    a fresh raw image as the guest's virtio-blk disk (xenith `--disk tap:aio:IMG,xvda,w`:
            io_uring, host page cache; QEMU `-drive ...,cache=writeback,aio=io_uring` on
            virtio-blk-device). The guest's iobench writes DISK_MIB MiB sequentially in 1 MiB
-           O_DIRECT writes + fsync, reads them back (O_DIRECT), then does 4 KiB random reads and
-           random writes at queue depth 1 for DISK_SECS seconds each.
+           O_DIRECT writes + fsync, reads them back (O_DIRECT), checks them (untimed), then does
+           4 KiB random reads and random writes at queue depth 1 for DISK_SECS seconds each.
 - net:     user-mode NAT (xenith slirp vif, QEMU `-netdev user`), virtio-net. The guest sends
            NET_MIB MiB to a listener on the host's loopback (through 10.0.2.2), then receives
            NET_MIB MiB from the host through a port forward. Timed on the host.

@@ -3,7 +3,7 @@
 // initramfs overlay; /etc/xenith/tests/io in the guest kit runs it.
 //
 //   iobench disk DEV MIB SECONDS   sequential write (+ fsync) and read of MIB MiB in 1 MiB
-//                                  blocks, then 4 KiB random reads and random writes for
+//                                  blocks (then, untimed, checks what it reads back), then 4 KiB random reads and random writes for
 //                                  SECONDS each, all with O_DIRECT at queue depth 1
 //   iobench tcp-send HOST PORT MIB connect and send MIB MiB, then wait for the peer to close
 //   iobench tcp-recv PORT          accept one connection and read it to the end
@@ -102,6 +102,19 @@ static int disk(char const* dev, long mib, double seconds)
         full_pread(fd, buf, SEQ_BLOCK, off);
     t1 = now();
     result("seq_read_mibps", mib / (t1 - t0));
+
+    // Untimed: everything written must read back unchanged (checks the disk path, not speed).
+    void* check;
+    if (posix_memalign(&check, 4096, SEQ_BLOCK) != 0)
+        die("posix_memalign");
+    for (off_t off = 0; off < bytes; off += SEQ_BLOCK) {
+        full_pread(fd, check, SEQ_BLOCK, off);
+        if (memcmp(check, buf, SEQ_BLOCK) != 0) {
+            fprintf(stderr, "iobench: data read back at offset %lld differs from what was written\n", (long long)off);
+            exit(1);
+        }
+    }
+    free(check);
 
     // Random 4 KiB reads, then writes, at queue depth 1, inside the region written above.
     uint64_t blocks = (uint64_t)bytes / RAND_BLOCK;
