@@ -144,11 +144,32 @@ def command(engine, guest, append, ramdisk=None, disk=None, net=None):
     return cmd
 
 
-def run(cmd, timeout=TIMEOUT, on_output=None, netns=None):
+MARK_LINE = re.compile(rb"^(iobench \S+|iobench: listening|io: eth0)", re.MULTILINE)
+
+
+def cpu_seconds(pid):
+    """CPU time of all of PID's threads (schedstat, ns), io_uring workers included."""
+    total = 0
+    try:
+        for tid in os.listdir(f"/proc/{pid}/task"):
+            try:
+                with open(f"/proc/{pid}/task/{tid}/schedstat") as f:
+                    total += int(f.read().split()[0])
+            except (OSError, ValueError, IndexError):
+                pass
+    except OSError:
+        pass
+    return total / 1e9
+
+
+def run(cmd, timeout=TIMEOUT, on_output=None, netns=None, marks=None):
     """Runs an engine to its exit; returns (output, seconds to the ready marker, wall seconds).
-    on_output(output) is called whenever output arrives."""
+    on_output(output) is called whenever output arrives. With a dict `marks`, the engine's CPU
+    seconds are recorded under each MARK_LINE key ("iobench NAME", "io: eth0") when that line
+    first appears (polled every 5 ms), so a phase's CPU cost is a difference of two marks: a
+    figure the host's load disturbs much less than wall time."""
     if netns:
-        cmd = ["ip", "netns", "exec", netns] + cmd
+        cmd = ["ip", "netns", "exec", netns] + cmd  # ip execs the engine: same pid
     start = time.monotonic()
     proc = subprocess.Popen(cmd, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
     os.set_blocking(proc.stdout.fileno(), False)
@@ -165,6 +186,15 @@ def run(cmd, timeout=TIMEOUT, on_output=None, netns=None):
             if done:
                 chunk = (chunk or b"") + (proc.stdout.read() or b"")
             if chunk:
+                if marks is not None and not done:
+                    # Only complete lines: a mark must not be taken before its line is whole.
+                    seen = out[:out.rfind(b"\n") + 1]
+                    whole = (out + chunk)[:(out + chunk).rfind(b"\n") + 1]
+                    new = [m.group(1).decode() for m in MARK_LINE.finditer(whole, len(seen))]
+                    if new:
+                        cpu = cpu_seconds(proc.pid)
+                        for key in new:
+                            marks.setdefault(key, cpu)
                 out += chunk
                 if marker_at is None and MARKER.search(out):
                     marker_at = time.monotonic() - start
@@ -201,11 +231,23 @@ def scenario_disk(engine, guest):
             f.truncate((DISK_MIB + 16) << 20)  # sparse, the same fresh file for both engines
         append = (f"console=ttyS0 panic=-1 xenith.test=io xenith.io.mode=disk xenith.io.mib={DISK_MIB} "
                   f"xenith.io.secs={DISK_SECS}")
-        out, _, _ = run(command(engine, guest, append, ramdisk=initrd(guest), disk=image))
+        marks = {}
+        out, _, _ = run(command(engine, guest, append, ramdisk=initrd(guest), disk=image), marks=marks)
     check_exit(engine, out)
-    figures = {f"disk_{m.group(1).decode()}": float(m.group(2)) for m in IO_LINE.finditer(out)}
-    if len(figures) != 4:
-        raise RuntimeError(f"{engine}: expected 4 disk figures, got {sorted(figures)}:\n" + tail(out))
+    got = {m.group(1).decode(): float(m.group(2)) for m in IO_LINE.finditer(out)}
+    names = ("seq_write_mibps", "seq_read_mibps", "rand_read_iops", "rand_write_iops")
+    if any(n not in got for n in names):
+        raise RuntimeError(f"{engine}: expected the disk figures {names}, got {sorted(got)}:\n" + tail(out))
+    figures = {f"disk_{n}": got[n] for n in names}
+    # Work per host CPU second of the engine process (all its threads): MiB, or requests.
+    phases = (("seq_write_mib_per_cpu_s", "begin", "seq_write_mibps", DISK_MIB),
+              ("seq_read_mib_per_cpu_s", "seq_write_mibps", "seq_read_mibps", DISK_MIB),
+              ("rand_read_ops_per_cpu_s", "verified", "rand_read_ops", got.get("rand_read_ops")),
+              ("rand_write_ops_per_cpu_s", "rand_read_ops", "rand_write_ops", got.get("rand_write_ops")))
+    for name, first, last, work in phases:
+        a, b = marks.get(f"iobench {first}"), marks.get(f"iobench {last}")
+        if a is not None and b is not None and b > a and work:
+            figures[f"disk_{name}"] = work / (b - a)
     return figures
 
 
@@ -314,8 +356,9 @@ def net_run(engine, guest, kind, listener, host_ip, connect_to, net, netns=None,
             source.start()
 
     try:
+        marks = {}
         out, _, _ = run(command(engine, guest, append, ramdisk=initrd(guest), net=net),
-                        on_output=on_output, netns=netns)
+                        on_output=on_output, netns=netns, marks=marks)
     finally:
         listener.close()
     sink.join(5)
@@ -333,8 +376,15 @@ def net_run(engine, guest, kind, listener, host_ip, connect_to, net, netns=None,
     got = {m.group(1).decode(): float(m.group(2)) for m in IO_LINE.finditer(out)}
     if got.get("tcp_recv_bytes") != float(NET_MIB << 20):
         raise RuntimeError(f"{engine}: guest received {got.get('tcp_recv_bytes')} bytes, expected {NET_MIB << 20}")
-    return {f"net_{kind}_g2h_mibps": NET_MIB / sink.seconds,
-            f"net_{kind}_h2g_mibps": NET_MIB / source.seconds}
+    figures = {f"net_{kind}_g2h_mibps": NET_MIB / sink.seconds,
+               f"net_{kind}_h2g_mibps": NET_MIB / source.seconds}
+    # MiB per host CPU second of the engine process, per direction (see run()'s marks).
+    for way, first, last in (("g2h", "io: eth0", "iobench tcp_send_mibps"),
+                             ("h2g", "iobench: listening", "iobench tcp_recv_bytes")):
+        a, b = marks.get(first), marks.get(last)
+        if a is not None and b is not None and b > a:
+            figures[f"net_{kind}_{way}_mib_per_cpu_s"] = NET_MIB / (b - a)
+    return figures
 
 
 def scenario_net(engine, guest):
