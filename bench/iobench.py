@@ -18,6 +18,7 @@ Each scenario function takes (engine, guest) like run.py's own and returns {figu
 The guest side is bench/guest/iobench.c (cross-compiled, static) in an initramfs overlay
 appended to the kit's initramfs for both engines; /etc/xenith/tests/io in the kit runs it.
 """
+import atexit
 import contextlib
 import ctypes
 import hashlib
@@ -412,7 +413,6 @@ def netns_setup():
         return
     if os.geteuid() != 0:
         raise RuntimeError("net-tap needs root (network namespaces and taps)")
-    import atexit
     ip("netns", "add", NETNS)
     atexit.register(lambda: subprocess.run(["ip", "netns", "del", NETNS], stderr=subprocess.DEVNULL))
     ip("-n", NETNS, "link", "set", "lo", "up")
@@ -488,7 +488,6 @@ _xend = None
 def xend():
     global _xend
     if _xend is None:
-        import atexit
         _xend = PrivateXend()
         atexit.register(_xend.close)
     return _xend
