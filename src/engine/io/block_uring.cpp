@@ -131,8 +131,8 @@ void UringBlockBackend::submit()
     }
     // Buffered I/O that hits the page cache is usually finished inside io_uring_enter. Complete
     // it here instead of after the eventfd wakes the event loop: at queue depth 1 that saves a
-    // thread wake-up per request (QEMU's io_uring driver does the same). Whatever is left is
-    // reaped by the loop; the two share m_cq_lock, so each completion runs once.
+    // thread wake-up per request. Whatever is left is reaped by the loop; the two share
+    // m_cq_lock, so each completion runs once.
     reap_ready();
 }
 
