@@ -90,6 +90,7 @@ Block* Core::build_block(uint64_t pa, uint8_t const* host)
     b->insns[n] = end;
     b->phys = pa;
     b->link[0] = b->link[1] = nullptr;
+    b->far[0] = b->far[1] = nullptr;
     b->count = n;
     b->cacheable = true;
     b->epoch = m_code_epoch;
@@ -147,6 +148,7 @@ Block* Core::build_oneoff(uint64_t vpc)
     b->insns[1] = end;
     b->phys = 0;
     b->link[0] = b->link[1] = nullptr;
+    b->far[0] = b->far[1] = nullptr;
     b->count = 1;
     b->cacheable = false;
     b->epoch = 0;

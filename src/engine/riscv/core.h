@@ -22,12 +22,16 @@ namespace xenith::riscv {
 // A straight run of decoded instructions inside one guest-physical page, ended by a control
 // transfer, a system instruction, a page boundary or a length cap; then a BlockEnd sentinel.
 struct Block {
-    uint64_t phys;     // guest-physical address of the first instruction
-    Block* link[2];    // chained successors in the same page (0: taken/indirect, 1: fall-through)
-    uint32_t count;    // instructions, sentinel excluded
-    bool cacheable;    // false for one-off blocks (fetched from MMIO or across a page boundary)
-    uint64_t epoch;    // valid while equal to Core's code epoch; else compared with memory again
-    Insn insns[1];     // count + 1 entries
+    uint64_t phys;  // guest-physical address of the first instruction
+    // Chained successors (0: taken/indirect, 1: fall-through). link[] holds a successor in the same
+    // page; for the direct targets (branches, jal, fall-through) it needs no address check, since
+    // the target is fixed. far[] holds a successor in another page, re-checked through the fetch TLB.
+    Block* link[2];
+    Block* far[2];
+    uint64_t epoch;  // valid while equal to Core's code epoch; else compared with memory again
+    uint32_t count;  // instructions, sentinel excluded
+    bool cacheable;  // false for one-off blocks (fetched from MMIO or across a page boundary)
+    alignas(16) Insn insns[1]; // count + 1 entries
 };
 
 struct TlbEntry {

@@ -24,10 +24,8 @@ Insn make(Op op, unsigned rd, unsigned rs1, unsigned rs2, int32_t imm)
 
 Insn fp(Op op, fpu::Op f, unsigned rd, unsigned rs1, unsigned rs2, unsigned rs3, uint8_t rm)
 {
-    Insn i = make(op, rd, rs1, rs2, 0);
+    Insn i = make(op, rd, rs1, rs2, int32_t(rs3 | unsigned(rm) << 8));
     i.fop = uint8_t(f);
-    i.rs3 = uint8_t(rs3);
-    i.rm = rm;
     return i;
 }
 

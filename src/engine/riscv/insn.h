@@ -38,19 +38,22 @@ enum class Op : uint8_t {
 // x registers 0..31; writes to x0 are redirected here at decode time, so the interpreter never tests rd.
 inline constexpr uint8_t x_sink = 32;
 
+// 16 bytes, so a block's instructions pack four to a cache line. Fields not used by an op are 0.
 struct Insn {
     Op op { Op::Illegal };
     uint8_t rd { 0 };
     uint8_t rs1 { 0 };
     uint8_t rs2 { 0 };
-    uint8_t rs3 { 0 };
-    uint8_t rm { 0 };  // FP rounding mode field (0 for ops without one)
-    uint8_t fop { 0 }; // fpu::Op for the FP forms
-    uint8_t len { 4 }; // 2 or 4
     uint16_t off { 0 }; // byte offset of this instruction from the start of its block
-    int32_t imm { 0 };  // immediate, shift amount or CSR number
-    uint32_t raw { 0 }; // the instruction bits (tval of illegal-instruction traps)
+    uint8_t len { 4 };  // 2 or 4
+    uint8_t fop { 0 };  // fpu::Op for the FP forms
+    int32_t imm { 0 };  // immediate, shift amount or CSR number; FP forms: rs3 | rm << 8
+    uint32_t raw { 0 }; // the instruction bits (tval of illegal-instruction traps, revalidation)
+
+    unsigned rs3() const { return unsigned(imm) & 0x1f; }
+    unsigned rm() const { return (unsigned(imm) >> 8) & 7; } // FP rounding mode field
 };
+static_assert(sizeof(Insn) == 16);
 
 // Decodes one instruction (32-bit, or 16-bit if (raw & 3) != 3). Unknown encodings give Op::Illegal.
 Insn decode(uint32_t raw);

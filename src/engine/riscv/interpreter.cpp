@@ -61,6 +61,8 @@ inline uint64_t orc_b(uint64_t v)
 
 } // namespace
 
+// The slow half of following a block's exit: finds (and caches in b) the successor at virtual
+// address target, or returns nullptr to send the run loop through its full lookup.
 Block* Core::chain(Block* b, unsigned slot, uint64_t bpc, uint64_t target)
 {
     if (XENITH_UNLIKELY(m_trace))
@@ -71,7 +73,17 @@ Block* Core::chain(Block* b, unsigned slot, uint64_t bpc, uint64_t target)
         TlbEntry const& e = m_xtlb[(target >> 12) & tlb_mask];
         if (e.tag != (target & ~0xfffull))
             return nullptr;
-        return block_at_phys(target + e.addend - uint64_t(m_ram_host) + m_ram_base);
+        uint64_t phys = target + e.addend - uint64_t(m_ram_host) + m_ram_base;
+        if (XENITH_UNLIKELY(!b->cacheable))
+            return block_at_phys(phys);
+        // The last successor in that direction is usually the next one too: skip the hash.
+        Block* n = b->far[slot];
+        if (XENITH_LIKELY(n && n->phys == phys && n->epoch == m_code_epoch))
+            return n;
+        n = block_at_phys(phys);
+        if (n)
+            b->far[slot] = n;
+        return n;
     }
     uint64_t phys = (b->phys & ~0xfffull) | (target & 0xfff);
     Block* n = b->link[slot];
@@ -86,7 +98,9 @@ Block* Core::chain(Block* b, unsigned slot, uint64_t bpc, uint64_t target)
 Block* Core::execute(Block* b)
 {
     uint64_t* const xr = x;
-    uint64_t bpc;
+    // Nothing run inside this function changes the epoch without returning (fence.i, flushes).
+    uint64_t const epoch = m_code_epoch;
+    uint64_t bpc = pc;
     Insn const* i;
 
 #define R1 xr[i->rs1]
@@ -113,33 +127,45 @@ Block* Core::execute(Block* b)
         ++i;        \
         DISPATCH(); \
     } while (0)
-// Continues into a chained successor without leaving the interpreter, unless something needs
-// the run loop (requests, interrupts, the periodic timer check, code invalidation).
-#define CONTINUE_AT(next)                                                                                 \
+// Continues into a chained successor at t_ without leaving the interpreter, unless something
+// needs the run loop: a request from another thread, or the periodic service (clock, interrupts,
+// code writes by others). A store to a code page by this hart zeroes m_countdown, so the code
+// generation is checked in the run loop before the next block, as it was checked on every block.
+#define CONTINUE_AT(next, t_)                                                                             \
     do {                                                                                                  \
         Block* n_ = (next);                                                                               \
-        if (n_ && XENITH_LIKELY(!m_local_check && m_pending.load(std::memory_order_relaxed) == 0          \
-                && --m_countdown >= 0 && m_mem->code_generation() == m_code_generation_seen)) {           \
+        if (n_ && XENITH_LIKELY(m_pending.load(std::memory_order_relaxed) == 0 && --m_countdown >= 0)) {   \
             b = n_;                                                                                       \
+            bpc = t_;                                                                                     \
             goto enter;                                                                                   \
         }                                                                                                 \
+        pc = t_;                                                                                          \
         return n_;                                                                                        \
     } while (0)
-// The common case, a still-valid link to the same page, is checked inline; chain() does the rest.
-#define FOLLOW(slot, t_)                                                                                   \
+// A direct exit (branch, jal, fall-through) has a fixed target, so a link that is still valid
+// for the current code epoch is the right block; chain() handles the rest.
+#define FOLLOW_DIRECT(slot, t_)                                \
+    do {                                                       \
+        Block* l_ = b->link[slot];                             \
+        if (XENITH_LIKELY(l_ && l_->epoch == epoch))           \
+            CONTINUE_AT(l_, t_);                               \
+        CONTINUE_AT(chain(b, slot, bpc, t_), t_);              \
+    } while (0)
+// An indirect exit (jalr) also checks that the link is for this target.
+#define FOLLOW_INDIRECT(slot, t_)                                                                          \
     do {                                                                                                  \
         Block* l_ = b->link[slot];                                                                        \
-        if (XENITH_LIKELY(l_ && l_->epoch == m_code_epoch && ((t_ ^ bpc) >> 12) == 0                      \
+        if (XENITH_LIKELY(l_ && l_->epoch == epoch && ((t_ ^ bpc) >> 12) == 0                             \
                 && l_->phys == ((b->phys & ~0xfffull) | (t_ & 0xfff))))                                   \
-            CONTINUE_AT(l_);                                                                              \
-        CONTINUE_AT(chain(b, slot, bpc, t_));                                                             \
+            CONTINUE_AT(l_, t_);                                                                          \
+        CONTINUE_AT(chain(b, slot, bpc, t_), t_);                                                         \
     } while (0)
+// Control transfers always end their block, so the block's count is what has retired.
 #define JUMP(target, slot)                       \
     do {                                         \
         uint64_t t_ = (target);                  \
-        instret += DONE_BEFORE + 1;              \
-        pc = t_;                                 \
-        FOLLOW(slot, t_);                        \
+        instret += b->count;                     \
+        FOLLOW_DIRECT(slot, t_);                 \
     } while (0)
 #define BRANCH(cond)                              \
     do {                                          \
@@ -175,7 +201,6 @@ Block* Core::execute(Block* b)
     };
 
 enter:
-    bpc = pc;
     i = b->insns;
     DISPATCH();
     {
@@ -195,8 +220,7 @@ enter:
         {
             instret += b->count;
             uint64_t t_ = bpc + i->off;
-            pc = t_;
-            FOLLOW(1, t_);
+            FOLLOW_DIRECT(1, t_);
         }
         op_Illegal:
             ILLEGAL();
@@ -205,9 +229,10 @@ enter:
         op_Auipc: RD = IPC + IMM; NEXT();
         op_Jal: RD = NEXT_PC; JUMP(IPC + IMM, 0);
         op_Jalr: {
-            uint64_t target = (R1 + IMM) & ~1ull;
+            uint64_t t_ = (R1 + IMM) & ~1ull;
             RD = NEXT_PC;
-            JUMP(target, 0);
+            instret += b->count;
+            FOLLOW_INDIRECT(0, t_);
         }
         op_Beq: BRANCH(R1 == R2);
         op_Bne: BRANCH(R1 != R2);
@@ -475,14 +500,14 @@ enter:
         op_FpFromX: {
             if (fs_off())
                 ILLEGAL();
-            unsigned rm = i->rm == 7 ? m_frm : i->rm;
+            unsigned rm = i->rm() == 7 ? m_frm : i->rm();
             if (rm > 4)
                 ILLEGAL();
             uint32_t flags = m_fflags;
             auto op = fpu::Op(i->fop);
             auto mode = fpu::RoundingMode(rm);
             if (i->op == Op::FpToF) {
-                f[i->rd] = fpu::execute(op, f[i->rs1], f[i->rs2], f[i->rs3], mode, flags);
+                f[i->rd] = fpu::execute(op, f[i->rs1], f[i->rs2], f[i->rs3()], mode, flags);
                 fs_dirty();
             } else if (i->op == Op::FpFromX) {
                 f[i->rd] = fpu::execute(op, R1, 0, 0, mode, flags);
