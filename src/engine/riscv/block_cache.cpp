@@ -84,6 +84,15 @@ Block* Core::build_block(uint64_t pa, uint8_t const* host)
     }
     if (n == 0)
         return nullptr;
+    for (unsigned k = 0; k + 1 < n;) {
+        Op fused = fuse(b->insns[k], b->insns[k + 1]);
+        if (fused == b->insns[k].op) {
+            ++k;
+            continue;
+        }
+        b->insns[k].op = fused;
+        k += 2;
+    }
     Insn end;
     end.op = Op::BlockEnd;
     end.off = uint16_t(off - start);

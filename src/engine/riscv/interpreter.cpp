@@ -194,10 +194,52 @@ Block* Core::execute(Block* b)
         return nullptr;                 \
     } while (0)
 
+// Bodies of the ops that take part in superinstructions (see XENITH_RISCV_FUSED): each runs one
+// instruction at i without advancing, so a fused handler is two bodies with ++i between them.
+#define B_Ld LOAD(uint64_t, uint64_t)
+#define B_Lw LOAD(int32_t, int64_t)
+#define B_Lb LOAD(int8_t, int64_t)
+#define B_Lbu LOAD(uint8_t, uint64_t)
+#define B_Lhu LOAD(uint16_t, uint64_t)
+#define B_Sd STORE(uint64_t)
+#define B_Sb STORE(uint8_t)
+#define B_Add RD = R1 + R2
+#define B_Addi RD = R1 + IMM
+#define B_Addw RD = sext32(R1 + R2)
+#define B_Addiw RD = sext32(R1 + IMM)
+#define B_Mulw RD = sext32(uint32_t(R1) * uint32_t(R2))
+#define B_And RD = R1 & R2
+#define B_Andi RD = R1 & IMM
+#define B_Or RD = R1 | R2
+#define B_Xor RD = R1 ^ R2
+#define B_Slli RD = R1 << i->imm
+#define B_Srli RD = R1 >> i->imm
+#define B_Slliw RD = sext32(uint32_t(R1) << i->imm)
+#define B_Srliw RD = sext32(uint32_t(R1) >> i->imm)
+#define B_Beq BRANCH(R1 == R2)
+#define B_Bne BRANCH(R1 != R2)
+#define B_Blt BRANCH(int64_t(R1) < int64_t(R2))
+#define B_Bltu BRANCH(R1 < R2)
+#define B_Bgeu BRANCH(R1 >= R2)
+#define B_Jal     \
+    RD = NEXT_PC; \
+    JUMP(IPC + IMM, 0)
+#define B_Jalr                                      \
+    do {                                            \
+        uint64_t t_ = (R1 + IMM) & ~1ull;           \
+        RD = NEXT_PC;                               \
+        instret += b->count;                        \
+        FOLLOW_INDIRECT(0, t_);                     \
+    } while (0)
+
     static void* const dispatch[] = {
 #define XENITH_OP_LABEL(name) &&op_##name,
         XENITH_RISCV_OPS(XENITH_OP_LABEL)
 #undef XENITH_OP_LABEL
+#define XENITH_FUSED_LABEL(a, b) &&op_Fused##a##b,
+        XENITH_RISCV_FUSED(XENITH_FUSED_LABEL)
+#undef XENITH_FUSED_LABEL
+        &&op_FusedDivuwRemuw,
     };
 
 enter:
@@ -227,56 +269,51 @@ enter:
 
         op_Lui: RD = uint64_t(IMM); NEXT();
         op_Auipc: RD = IPC + IMM; NEXT();
-        op_Jal: RD = NEXT_PC; JUMP(IPC + IMM, 0);
-        op_Jalr: {
-            uint64_t t_ = (R1 + IMM) & ~1ull;
-            RD = NEXT_PC;
-            instret += b->count;
-            FOLLOW_INDIRECT(0, t_);
-        }
-        op_Beq: BRANCH(R1 == R2);
-        op_Bne: BRANCH(R1 != R2);
-        op_Blt: BRANCH(int64_t(R1) < int64_t(R2));
+        op_Jal: B_Jal;
+        op_Jalr: B_Jalr;
+        op_Beq: B_Beq;
+        op_Bne: B_Bne;
+        op_Blt: B_Blt;
         op_Bge: BRANCH(int64_t(R1) >= int64_t(R2));
-        op_Bltu: BRANCH(R1 < R2);
-        op_Bgeu: BRANCH(R1 >= R2);
+        op_Bltu: B_Bltu;
+        op_Bgeu: B_Bgeu;
 
-        op_Lb: LOAD(int8_t, int64_t); NEXT();
+        op_Lb: B_Lb; NEXT();
         op_Lh: LOAD(int16_t, int64_t); NEXT();
-        op_Lw: LOAD(int32_t, int64_t); NEXT();
-        op_Ld: LOAD(uint64_t, uint64_t); NEXT();
-        op_Lbu: LOAD(uint8_t, uint64_t); NEXT();
-        op_Lhu: LOAD(uint16_t, uint64_t); NEXT();
+        op_Lw: B_Lw; NEXT();
+        op_Ld: B_Ld; NEXT();
+        op_Lbu: B_Lbu; NEXT();
+        op_Lhu: B_Lhu; NEXT();
         op_Lwu: LOAD(uint32_t, uint64_t); NEXT();
-        op_Sb: STORE(uint8_t); NEXT();
+        op_Sb: B_Sb; NEXT();
         op_Sh: STORE(uint16_t); NEXT();
         op_Sw: STORE(uint32_t); NEXT();
-        op_Sd: STORE(uint64_t); NEXT();
+        op_Sd: B_Sd; NEXT();
 
-        op_Addi: RD = R1 + IMM; NEXT();
+        op_Addi: B_Addi; NEXT();
         op_Slti: RD = int64_t(R1) < IMM; NEXT();
         op_Sltiu: RD = R1 < uint64_t(IMM); NEXT();
         op_Xori: RD = R1 ^ IMM; NEXT();
         op_Ori: RD = R1 | IMM; NEXT();
-        op_Andi: RD = R1 & IMM; NEXT();
-        op_Slli: RD = R1 << i->imm; NEXT();
-        op_Srli: RD = R1 >> i->imm; NEXT();
+        op_Andi: B_Andi; NEXT();
+        op_Slli: B_Slli; NEXT();
+        op_Srli: B_Srli; NEXT();
         op_Srai: RD = uint64_t(int64_t(R1) >> i->imm); NEXT();
-        op_Add: RD = R1 + R2; NEXT();
+        op_Add: B_Add; NEXT();
         op_Sub: RD = R1 - R2; NEXT();
         op_Sll: RD = R1 << (R2 & 63); NEXT();
         op_Slt: RD = int64_t(R1) < int64_t(R2); NEXT();
         op_Sltu: RD = R1 < R2; NEXT();
-        op_Xor: RD = R1 ^ R2; NEXT();
+        op_Xor: B_Xor; NEXT();
         op_Srl: RD = R1 >> (R2 & 63); NEXT();
         op_Sra: RD = uint64_t(int64_t(R1) >> (R2 & 63)); NEXT();
-        op_Or: RD = R1 | R2; NEXT();
-        op_And: RD = R1 & R2; NEXT();
-        op_Addiw: RD = sext32(R1 + IMM); NEXT();
-        op_Slliw: RD = sext32(uint32_t(R1) << i->imm); NEXT();
-        op_Srliw: RD = sext32(uint32_t(R1) >> i->imm); NEXT();
+        op_Or: B_Or; NEXT();
+        op_And: B_And; NEXT();
+        op_Addiw: B_Addiw; NEXT();
+        op_Slliw: B_Slliw; NEXT();
+        op_Srliw: B_Srliw; NEXT();
         op_Sraiw: RD = uint64_t(int64_t(int32_t(R1) >> i->imm)); NEXT();
-        op_Addw: RD = sext32(R1 + R2); NEXT();
+        op_Addw: B_Addw; NEXT();
         op_Subw: RD = sext32(R1 - R2); NEXT();
         op_Sllw: RD = sext32(uint32_t(R1) << (R2 & 31)); NEXT();
         op_Srlw: RD = sext32(uint32_t(R1) >> (R2 & 31)); NEXT();
@@ -292,7 +329,7 @@ enter:
         op_Divu: RD = R2 ? R1 / R2 : ~0ull; NEXT();
         op_Rem: RD = rem_s(R1, R2); NEXT();
         op_Remu: RD = R2 ? R1 % R2 : R1; NEXT();
-        op_Mulw: RD = sext32(uint32_t(R1) * uint32_t(R2)); NEXT();
+        op_Mulw: B_Mulw; NEXT();
         op_Divw: RD = divw(R1, R2); NEXT();
         op_Divuw: RD = uint32_t(R2) ? sext32(uint32_t(R1) / uint32_t(R2)) : ~0ull; NEXT();
         op_Remw: RD = remw(R1, R2); NEXT();
@@ -562,6 +599,24 @@ enter:
         op_Binvi: RD = R1 ^ (1ull << i->imm); NEXT();
         op_Bset: RD = R1 | (1ull << (R2 & 63)); NEXT();
         op_Bseti: RD = R1 | (1ull << i->imm); NEXT();
+
+#define XENITH_FUSED_HANDLER(a, b) \
+    op_Fused##a##b:                \
+        B_##a;                     \
+        ++i;                       \
+        B_##b;                     \
+        NEXT();
+        XENITH_RISCV_FUSED(XENITH_FUSED_HANDLER)
+#undef XENITH_FUSED_HANDLER
+        op_FusedDivuwRemuw: {
+            uint32_t a_ = uint32_t(R1), d_ = uint32_t(R2);
+            uint64_t q_ = d_ ? sext32(a_ / d_) : ~0ull;
+            uint64_t r_ = d_ ? sext32(a_ % d_) : sext32(a_);
+            RD = q_;
+            ++i;
+            RD = r_;
+            NEXT();
+        }
         }
     }
 }
