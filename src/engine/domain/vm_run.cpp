@@ -174,6 +174,9 @@ int run_xenith_vm(int argc, char const* const* argv)
         }
         return vm_exit::poweroff;
     }
+    // The images are in guest RAM now; their host copies (MiBs) would otherwise stay resident
+    // for the domain's whole life.
+    *images = board::BootImages {};
 
     int sigfd = signals->get();
     if (auto s = m.event_loop().add(sigfd, EPOLLIN, [&m, sigfd](uint32_t) {
