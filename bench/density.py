@@ -99,6 +99,7 @@ def main():
         cpu_pct = {i: (after[i] - before[i]) / window * 100 for i in before}
         rss = {d.index: run.rss_kib(d.proc.pid) for d in live}
         ram = {d.index: run.guest_ram_rss_kib(d.proc.pid, args.memory) for d in live}
+        anon = {d.index: run.anonymous_kib(d.proc.pid) for d in live}
 
         # Console check: a newline makes getty print its prompt again.
         for d in live:
@@ -124,15 +125,20 @@ def main():
     for d in domains:
         i = d.index
         overhead = None
+        overhead_anon = None
         if i in rss and ram.get(i) is not None:
             overhead = (rss[i] - ram[i]) / 1024
+            if anon.get(i) is not None:
+                overhead_anon = (anon[i] - ram[i]) / 1024
         per_domain.append({"index": i, "boot_s": d.booted_at, "cpu_percent": cpu_pct.get(i),
                            "rss_mib": rss.get(i, 0) / 1024,
                            "guest_ram_touched_mib": ram[i] / 1024 if ram.get(i) is not None else None,
-                           "overhead_mib": overhead, "console_answers": answers.get(i, False)})
+                           "overhead_mib": overhead, "overhead_anon_mib": overhead_anon,
+                           "console_answers": answers.get(i, False)})
     total_cpu = sum(cpu_pct.values())
     rss_list = [p["rss_mib"] for p in per_domain if p["rss_mib"]]
     ovh = [p["overhead_mib"] for p in per_domain if p["overhead_mib"] is not None]
+    ovh_anon = [p["overhead_anon_mib"] for p in per_domain if p["overhead_anon_mib"] is not None]
     summary = {
         "engine": args.engine, "count": args.count, "memory_mib": args.memory,
         "booted": len(booted), "all_booted_s": all_booted_s,
@@ -142,6 +148,8 @@ def main():
         "rss_mib_max": max(rss_list) if rss_list else None,
         "overhead_mib_median": statistics.median(ovh) if ovh else None,
         "overhead_mib_max": max(ovh) if ovh else None,
+        # Without the file-backed pages (program text, libraries) all domains share.
+        "overhead_anon_mib_median": statistics.median(ovh_anon) if ovh_anon else None,
         "consoles_answering": sum(1 for p in per_domain if p["console_answers"]),
         "host": os.uname().nodename, "cpus": os.cpu_count(), "loadavg": os.getloadavg(),
         "time": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()),

@@ -11,10 +11,13 @@ import argparse
 import json
 import os
 import re
+import shutil
 import signal
+import socket
 import statistics
 import subprocess
 import sys
+import tempfile
 import time
 
 import iobench
@@ -47,10 +50,11 @@ def engine_command(engine, guest, append, memory=256, vcpus=1):
             "--vcpus", str(vcpus), "--append", append]
 
 
-def run_guest(engine, guest, test, timeout, vcpus=1):
-    """Boots with xenith.test=TEST; returns (seconds to marker, output, wall seconds, rss_kib)."""
+def run_guest(engine, guest, test, timeout, vcpus=1, extra_args=(), on_marker=None):
+    """Boots with xenith.test=TEST; returns (seconds to marker, output, wall seconds, rss_kib).
+    extra_args go to the engine's command line; on_marker(proc) runs once the marker is seen."""
     append = f"console=ttyS0 panic=-1 xenith.test={test}"
-    cmd = engine_command(engine, guest, append, vcpus=vcpus)
+    cmd = engine_command(engine, guest, append, vcpus=vcpus) + list(extra_args)
     start = time.monotonic()
     proc = subprocess.Popen(cmd, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE,
                             stderr=subprocess.STDOUT)
@@ -69,6 +73,8 @@ def run_guest(engine, guest, test, timeout, vcpus=1):
             out += chunk
             if marker_at is None and MARKER.search(out):
                 marker_at = time.monotonic() - start
+                if on_marker:
+                    on_marker(proc)
         peak_rss = max(peak_rss, rss_kib(proc.pid))
         if proc.poll() is not None:
             rest = proc.stdout.read() or b""
@@ -104,8 +110,52 @@ def scenario_boot(engine, guest):
     return {"boot_to_marker_s": marker, "boot_to_exit_s": wall, "peak_rss_mib": rss / 1024}
 
 
+INSTRET_AT_EXIT = re.compile(rb"domain ended: .*; (\d+) guest instructions retired")
+
+
+def control_status(path, timeout=5.0):
+    """The status reply of a xenith-vm control socket (dict), or None."""
+    deadline = time.monotonic() + timeout
+    while True:
+        try:
+            with socket.socket(socket.AF_UNIX, socket.SOCK_STREAM) as s:
+                s.settimeout(timeout)
+                s.connect(path)
+                s.sendall(b'{"version":1,"op":"status"}\n')
+                buf = b""
+                while not buf.endswith(b"\n"):
+                    chunk = s.recv(65536)
+                    if not chunk:
+                        break
+                    buf += chunk
+            reply = json.loads(buf)
+            return reply.get("result") if reply.get("ok") else None
+        except (OSError, ValueError):
+            if time.monotonic() > deadline:
+                return None
+            time.sleep(0.05)
+
+
 def scenario_cpu(engine, guest):
-    marker, out, wall, rss = run_guest(engine, guest, "bench", timeout=3600)
+    # xenith: guest MIPS = instructions retired / host wall time, from the boot marker to exit
+    # (the workloads plus their untimed input preparation): instret from the control socket
+    # at the marker, and from the exit log line at the end.
+    extra, at_marker, sock = (), {}, None
+    if engine == "xenith":
+        sock = os.path.join(tempfile.mkdtemp(prefix="xenith-bench-"), "control")
+        extra = ("--control", sock, "--log-level", "info")
+
+        def on_marker(proc):
+            st = control_status(sock)
+            if st is not None and "instret" in st:
+                at_marker["instret"], at_marker["t"] = st["instret"], time.monotonic()
+    else:
+        on_marker = None
+    t_start = time.monotonic()
+    marker, out, wall, rss = run_guest(engine, guest, "bench", timeout=3600, extra_args=extra, on_marker=on_marker)
+    t_exit = t_start + wall
+    if sock:
+        shutil.rmtree(os.path.dirname(sock), ignore_errors=True)
     figures = {f"cpu_{m.group(1).decode()}_s": float(m.group(2)) for m in BENCH_LINE.finditer(out)}
     if not figures:
         raise RuntimeError(f"{engine}: bench printed no results:\n" + out[-2000:].decode(errors="replace"))
@@ -118,6 +168,9 @@ def scenario_cpu(engine, guest):
     if marker is not None:
         figures["cpu_host_wall_s"] = wall - marker
     figures["cpu_peak_rss_mib"] = rss / 1024
+    end = INSTRET_AT_EXIT.search(out)
+    if at_marker and end:
+        figures["cpu_guest_mips"] = (int(end.group(1)) - at_marker["instret"]) / (t_exit - at_marker["t"]) / 1e6
     return figures
 
 
@@ -128,6 +181,10 @@ def scenario_idle(engine, guest):
     """Host CPU% of an idle booted 64 MiB guest over IDLE_WINDOW_S seconds, and its RSS."""
     append = "console=ttyS0 panic=-1"
     cmd = engine_command(engine, guest, append, memory=64)
+    sock = None
+    if engine == "xenith":
+        sock = os.path.join(tempfile.mkdtemp(prefix="xenith-bench-"), "control")
+        cmd += ["--control", sock]
     proc = subprocess.Popen(cmd, stdin=subprocess.PIPE, stdout=subprocess.PIPE,
                             stderr=subprocess.STDOUT)
     os.set_blocking(proc.stdout.fileno(), False)
@@ -143,19 +200,64 @@ def scenario_idle(engine, guest):
             pass
         time.sleep(0.05)
     time.sleep(2)  # let the boot settle (getty starts after the marker)
+    st0 = control_status(sock) if sock else None
+    wakes0 = voluntary_switches(proc.pid)
     before = cpu_seconds(proc.pid)
     time.sleep(IDLE_WINDOW_S)
     after = cpu_seconds(proc.pid)
+    wakes1 = voluntary_switches(proc.pid)
+    st1 = control_status(sock) if sock else None
     rss = rss_kib(proc.pid)
     ram = guest_ram_rss_kib(proc.pid, 64)
+    anon = anonymous_kib(proc.pid)
     proc.kill()
     proc.wait()
-    figures = {"idle_cpu_percent": (after - before) / IDLE_WINDOW_S * 100, "idle_rss_mib": rss / 1024}
+    if sock:
+        shutil.rmtree(os.path.dirname(sock), ignore_errors=True)
+    figures = {"idle_cpu_percent": (after - before) / IDLE_WINDOW_S * 100, "idle_rss_mib": rss / 1024,
+               # Voluntary context switches of all threads: each is one sleep, so one wake-up.
+               "idle_wakeups_per_s": (wakes1 - wakes0) / IDLE_WINDOW_S}
+    if st0 and st1 and "instret" in st0:
+        # What the guest itself runs while idle (timer and console-poll paths).
+        figures["idle_guest_kinsn_per_s"] = (st1["instret"] - st0["instret"]) / IDLE_WINDOW_S / 1e3
     if ram is not None:
         # VMM overhead: everything resident beyond the guest RAM the guest has touched.
         figures["idle_guest_ram_touched_mib"] = ram / 1024
         figures["idle_overhead_mib"] = (rss - ram) / 1024
+        if anon is not None:
+            # The same without the file-backed pages (program text, libraries), which every
+            # domain on the host shares through the page cache: what one more domain costs.
+            figures["idle_overhead_anon_mib"] = (anon - ram) / 1024
     return figures
+
+
+def voluntary_switches(pid):
+    total = 0
+    try:
+        for tid in os.listdir(f"/proc/{pid}/task"):
+            try:
+                with open(f"/proc/{pid}/task/{tid}/status") as f:
+                    for line in f:
+                        if line.startswith("voluntary_ctxt_switches:"):
+                            total += int(line.split()[1])
+            except OSError:
+                pass
+    except OSError:
+        pass
+    return total
+
+
+def anonymous_kib(pid):
+    """Resident anonymous memory over all mappings (guest RAM included)."""
+    total = 0
+    try:
+        with open(f"/proc/{pid}/smaps_rollup") as f:
+            for line in f:
+                if line.startswith("Anonymous:"):
+                    total += int(line.split()[1])
+    except OSError:
+        return None
+    return total
 
 
 def guest_ram_rss_kib(pid, memory_mib):

@@ -58,10 +58,11 @@ inline nlohmann::json status_to_json(DomainStatus const& status)
     nlohmann::json vcpus = nlohmann::json::array();
     for (auto const& v : status.vcpus) {
         vcpus.push_back({ { "id", v.id }, { "online", v.online }, { "running", v.running },
-            { "cpu_seconds", v.cpu_seconds }, { "host_cpu", v.host_cpu }, { "affinity", v.affinity } });
+            { "cpu_seconds", v.cpu_seconds }, { "instret", v.instret }, { "host_cpu", v.host_cpu },
+            { "affinity", v.affinity } });
     }
     return { { "state", state_name(status.state) }, { "memory_mib", status.memory_mib },
-        { "max_memory_mib", status.max_memory_mib }, { "cpu_seconds", status.cpu_seconds },
+        { "max_memory_mib", status.max_memory_mib }, { "cpu_seconds", status.cpu_seconds }, { "instret", status.instret },
         { "uptime_seconds", status.uptime_seconds }, { "vcpus", vcpus } };
 }
 
@@ -75,6 +76,7 @@ inline DomainStatus status_from_json(nlohmann::json const& j)
     s.memory_mib = j.value("memory_mib", uint64_t(0));
     s.max_memory_mib = j.value("max_memory_mib", uint64_t(0));
     s.cpu_seconds = j.value("cpu_seconds", 0.0);
+    s.instret = j.value("instret", uint64_t(0));
     s.uptime_seconds = j.value("uptime_seconds", 0.0);
     if (auto it = j.find("vcpus"); it != j.end() && it->is_array()) {
         for (auto const& v : *it) {
@@ -85,6 +87,7 @@ inline DomainStatus status_from_json(nlohmann::json const& j)
             info.online = v.value("online", false);
             info.running = v.value("running", false);
             info.cpu_seconds = v.value("cpu_seconds", 0.0);
+            info.instret = v.value("instret", uint64_t(0));
             info.host_cpu = v.value("host_cpu", -1);
             if (auto a = v.find("affinity"); a != v.end() && a->is_array())
                 for (auto const& cpu : *a)

@@ -25,6 +25,7 @@ struct VcpuInfo {
     double cpu_seconds { 0 };    // host CPU time of its thread
     int host_cpu { -1 };         // where its thread last ran
     std::vector<int> affinity;   // host CPUs it may run on; empty = any
+    uint64_t instret { 0 };      // guest instructions retired (published every few thousand)
 };
 
 struct DomainStatus {
@@ -32,6 +33,7 @@ struct DomainStatus {
     uint64_t memory_mib { 0 };         // current target
     uint64_t max_memory_mib { 0 };
     double cpu_seconds { 0 };          // all vCPUs
+    uint64_t instret { 0 };            // guest instructions retired, all vCPUs
     double uptime_seconds { 0 };
     std::vector<VcpuInfo> vcpus;
 };

@@ -156,6 +156,14 @@ MachineOutcome Machine::run()
     return *m_outcome;
 }
 
+uint64_t Machine::instret() const
+{
+    uint64_t total = 0;
+    for (unsigned i = 0; i < m_board->hart_count(); ++i)
+        total += m_board->hart(i).retired_instructions();
+    return total;
+}
+
 DomainStatus Machine::status() const
 {
     DomainStatus s;
@@ -176,6 +184,7 @@ DomainStatus Machine::status() const
         v.id = i;
         v.online = m_board->hart_states().state(i) == sbi::HartState::Started;
         v.running = m_running[i].load();
+        v.instret = m_board->hart(i).retired_instructions();
         if (i < m_thread_handles.size()) {
             clockid_t clock;
             timespec ts;
@@ -190,6 +199,7 @@ DomainStatus Machine::status() const
             }
         }
         s.cpu_seconds += v.cpu_seconds;
+        s.instret += v.instret;
         s.vcpus.push_back(std::move(v));
     }
     return s;

@@ -54,6 +54,9 @@ public:
     // Runs the domain until it ends; blocks the calling thread.
     MachineOutcome run();
 
+    // Guest instructions retired by all vCPUs so far (exact once run() has returned). Any thread.
+    uint64_t instret() const;
+
     // Ends the domain with `outcome` (the first call wins). Any thread.
     void finish(MachineOutcome outcome);
 

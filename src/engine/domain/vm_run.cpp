@@ -174,6 +174,9 @@ int run_xenith_vm(int argc, char const* const* argv)
         }
         return vm_exit::poweroff;
     }
+    // The images are in guest RAM now; their host copies (MiBs) would otherwise stay resident
+    // for the domain's whole life.
+    *images = board::BootImages {};
 
     int sigfd = signals->get();
     if (auto s = m.event_loop().add(sigfd, EPOLLIN, [&m, sigfd](uint32_t) {
@@ -198,7 +201,7 @@ int run_xenith_vm(int argc, char const* const* argv)
     MachineOutcome outcome = m.run();
     control.reset(); // run() joined the I/O thread: no request is in flight
     m.event_loop().remove(sigfd);
-    log::info("domain ended: {}", outcome.detail);
+    log::info("domain ended: {}; {} guest instructions retired", outcome.detail, m.instret());
     if (outcome.kind == MachineOutcome::Kind::Crash && !o.core_dump_dir.empty()) {
         // The vCPUs have stopped where the guest crashed: what a post-mortem needs.
         std::string path = o.core_dump_dir + "/" + core_dump_file_name(o.name.empty() ? "domain" : o.name, o.domid);

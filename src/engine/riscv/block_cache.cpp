@@ -1,8 +1,13 @@
 // Block cache: decoded blocks keyed by guest-physical address, built into an arena, flushed whole.
+#include <bit>
 #include <cstddef>
 #include <cstdio>
+#include <cstdlib>
+#include <sys/mman.h>
 
+#include "base/log.h"
 #include "engine/riscv/core.h"
+#include "engine/riscv/timebase.h"
 
 namespace xenith::riscv {
 
@@ -10,14 +15,81 @@ namespace {
 
 constexpr size_t block_bytes(unsigned insns) { return (offsetof(Block, insns) + insns * sizeof(Insn) + 15) & ~size_t(15); }
 
+constexpr size_t page_bytes = 4096;
+
+// Idle trim: a hart about to sleep for at least idle_sleep_ticks with more than idle_trim_bytes
+// of blocks decoded since the last flush drops them, at most once per idle_trim_interval. An
+// idle Linux runs a few thousand blocks (timer and console-poll paths, ~360 KiB), below it,
+// so a domain that stays idle trims once; the interval bounds the re-decoding cost for a guest
+// that alternates work and short sleeps.
+constexpr size_t idle_trim_bytes = 512u << 10;
+constexpr uint64_t idle_sleep_ticks = timebase_hz / 10;
+constexpr uint64_t idle_trim_interval = 10 * timebase_hz;
+
+// About one slot per 128 bytes of arena (a typical block is 100-200 bytes), so the table is
+// an eighth of the arena and mostly sparse; between 1 Ki and 128 Ki slots.
+unsigned slot_bits_for(size_t arena_bytes)
+{
+    size_t want = std::bit_ceil(std::max<size_t>(arena_bytes / 128, 1));
+    return std::clamp(unsigned(std::countr_zero(want)), 10u, 17u);
+}
+
+Mapping map_or_die(size_t bytes, char const* what)
+{
+    auto m = Mapping::anonymous(bytes);
+    if (!m) {
+        log::error("{}: {}", what, m.error().message());
+        std::abort(); // as operator new would: a hart cannot run without its block cache
+    }
+    // Decoded blocks are derived data: leave them out of core dumps. This also keeps the
+    // mapping from merging with an adjacent guest-RAM mapping, so smaps shows them apart.
+    ::madvise(m->data(), m->size(), MADV_DONTDUMP);
+    return std::move(*m);
+}
+
 } // namespace
 
+// Both mappings are reserved lazily (no RSS until touched); a fresh mapping reads as zero,
+// which is what an empty slot is.
+void Core::init_block_cache(size_t arena_bytes)
+{
+    arena_bytes = std::max((arena_bytes + page_bytes - 1) & ~(page_bytes - 1), 4 * page_bytes);
+    m_slot_bits = slot_bits_for(arena_bytes);
+    m_slot_map = map_or_die(sizeof(Slot) << m_slot_bits, "block cache slot table");
+    m_slots = reinterpret_cast<Slot*>(m_slot_map.data());
+    m_arena = map_or_die(arena_bytes, "block cache arena");
+    m_arena_used = 0;
+}
+
+// The whole cache goes at once (QEMU's tb_flush): no block may still be running, which holds
+// because only the run loop's lookup and load_state() call this. The pages go back to the
+// kernel, so code that ran once (boot, a finished program) stops costing host memory.
 void Core::flush_blocks()
 {
     m_code_generation_seen = m_mem->code_generation();
-    ++m_cache_generation;
     ++m_code_epoch;
+    m_last_flush = mtime_now();
+    m_trim_due = false;
+    if (m_arena_used != 0) {
+        size_t used = (m_arena_used + page_bytes - 1) & ~(page_bytes - 1);
+        if (!m_arena.discard(0, std::min(used, m_arena.size())))
+            log::debug("block cache: could not release the arena's pages");
+    }
+    // Stale slots would point into reused arena memory: they must read as empty afterwards.
+    if (!m_slot_map.discard(0, m_slot_map.size()))
+        std::memset(m_slot_map.data(), 0, m_slot_map.size());
     m_arena_used = 0;
+}
+
+void Core::note_idle(uint64_t now, uint64_t sleep_ticks)
+{
+    if (sleep_ticks >= idle_sleep_ticks && m_arena_used > idle_trim_bytes && now - m_last_flush >= idle_trim_interval)
+        m_trim_due = true;
+}
+
+CodeCacheStats Core::code_cache_stats() const
+{
+    return { m_arena.size(), m_arena_used, 1u << m_slot_bits, m_flushes, m_idle_trims };
 }
 
 // fence.i, remote fence.i and writes to code pages: rather than decoding everything again, each
@@ -53,14 +125,14 @@ bool Core::revalidate(Block* b)
 
 Block* Core::build_block(uint64_t pa, uint8_t const* host)
 {
-    if (m_arena_used + block_bytes(max_block_insns + 1) > arena_size)
+    if (m_arena_used + block_bytes(max_block_insns + 1) > m_arena.size())
         return nullptr;
     // Mark before reading, so a write racing with the decode bumps the generation after it.
     if (!m_mem->is_code_page(pa)) {
         m_mem->mark_code_page(pa);
         flush_write_tlb(); // stores to this page must now take the slow path
     }
-    auto* b = reinterpret_cast<Block*>(m_arena.get() + m_arena_used);
+    auto* b = reinterpret_cast<Block*>(m_arena.data() + m_arena_used);
     unsigned const start = unsigned(pa & 0xfff);
     unsigned off = start;
     unsigned n = 0;
@@ -109,8 +181,8 @@ Block* Core::build_block(uint64_t pa, uint8_t const* host)
 
 Block* Core::block_at_phys(uint64_t pa)
 {
-    Slot& slot = m_slots[((pa >> 1) ^ (pa >> (block_slots_bits + 1))) & ((1u << block_slots_bits) - 1)];
-    if (XENITH_LIKELY(slot.phys == pa && slot.generation == m_cache_generation)) {
+    Slot& slot = m_slots[((pa >> 1) ^ (pa >> (m_slot_bits + 1))) & ((1u << m_slot_bits) - 1)];
+    if (XENITH_LIKELY(slot.phys == pa && slot.block)) {
         if (XENITH_LIKELY(slot.block->epoch == m_code_epoch) || revalidate(slot.block))
             return slot.block;
     }
@@ -119,7 +191,7 @@ Block* Core::block_at_phys(uint64_t pa)
         return nullptr;
     Block* b = build_block(pa, host);
     if (b)
-        slot = Slot { pa, m_cache_generation, b };
+        slot = Slot { pa, b };
     return b;
 }
 
@@ -191,7 +263,9 @@ Block* Core::lookup_block()
     uint64_t pa = uint64_t(host - m_ram_host) + m_ram_base;
     Block* b = block_at_phys(pa);
     if (XENITH_UNLIKELY(!b)) {
-        if (m_arena_used + block_bytes(max_block_insns + 1) > arena_size) {
+        if (m_arena_used + block_bytes(max_block_insns + 1) > m_arena.size()) {
+            ++m_flushes;
+            log::debug("hart {}: block cache full ({} KiB), flush {}", hart_id, m_arena.size() >> 10, m_flushes);
             flush_blocks();
             b = block_at_phys(pa);
         }

@@ -8,6 +8,7 @@
 #include <memory>
 #include <optional>
 
+#include "base/mapping.h"
 #include "engine/dev/bus.h"
 #include "engine/mem/guest_memory.h"
 #include "engine/riscv/csr_numbers.h"
@@ -57,6 +58,10 @@ public:
 
     std::vector<uint8_t> save_state() const;
     Status load_state(std::span<uint8_t const> state);
+    CodeCacheStats code_cache_stats() const;
+    // instret as last published for other threads (see Hart::retired_instructions).
+    std::atomic<uint64_t> instret_published { 0 };
+    void publish_instret() { instret_published.store(instret, std::memory_order_relaxed); }
 
     // Pending-request bits (m_pending).
     static constexpr uint32_t req_exit = 1, req_irq = 2, req_timer = 4, req_tlb = 8, req_fence_i = 16;
@@ -96,7 +101,7 @@ private:
     void do_sret();
     void update_timers(uint64_t now);
     uint64_t read_mip() const;
-    uint64_t next_deadline() const;
+    uint64_t next_deadline(uint64_t now) const;
     void wait_for_interrupt();
     void dump_state(char const* why) const;
 
@@ -150,9 +155,7 @@ private:
 
     static constexpr unsigned tlb_bits = 8;
     static constexpr uint64_t tlb_mask = (1u << tlb_bits) - 1;
-    static constexpr unsigned block_slots_bits = 17;
     static constexpr unsigned max_block_insns = 64;
-    static constexpr size_t arena_size = 64u << 20;
     static constexpr int service_interval = 256; // blocks between clock reads
 
     Hart& m_hart;
@@ -211,16 +214,23 @@ private:
     TlbEntry* m_wtlb;
     TlbEntry* m_xtlb;
 
-    // Block cache
+    // Block cache (block_cache.cpp): a bounded arena, flushed whole when full; both mappings
+    // are handed back to the kernel on a flush, so an empty slot reads as zero.
     struct Slot {
         uint64_t phys;
-        uint64_t generation;
         Block* block;
     };
-    std::unique_ptr<Slot[]> m_slots;
-    std::unique_ptr<uint8_t[]> m_arena;
+    Mapping m_slot_map;
+    Slot* m_slots { nullptr };
+    unsigned m_slot_bits { 0 };
+    Mapping m_arena;
     size_t m_arena_used { 0 };
-    uint64_t m_cache_generation { 1 };
+    uint64_t m_flushes { 0 };
+    uint64_t m_idle_trims { 0 };
+    uint64_t m_last_flush { 0 }; // mtime of the last flush
+    bool m_trim_due { false };   // set in WFI, done by service(): no block is in use there
+    void init_block_cache(size_t arena_bytes);
+    void note_idle(uint64_t now, uint64_t sleep_ticks);
     uint64_t m_code_generation_seen { 0 };
     uint64_t m_code_epoch { 1 };
     alignas(Block) uint8_t m_oneoff[sizeof(Block) + (max_block_insns + 1) * sizeof(Insn)];

@@ -20,9 +20,8 @@ Core::Core(HartConfig const& config, Hart& hart)
     , m_ram_host(config.memory->host_base())
     , m_ram_base(config.memory->base())
     , m_ram_size(config.memory->size())
-    , m_slots(new Slot[1u << block_slots_bits]())
-    , m_arena(new uint8_t[arena_size])
 {
+    init_block_cache(config.code_cache_bytes ? config.code_cache_bytes : default_code_cache_bytes);
     // XENITH_TRACE=1: every block's pc and instructions; XENITH_TRACE=pc: each hart's pc once a second.
     char const* trace = std::getenv("XENITH_TRACE");
     m_trace_pc = trace && std::string_view(trace) == "pc";
@@ -78,6 +77,12 @@ std::optional<VcpuExit> Core::service()
 {
     m_local_check = false;
     m_countdown = service_interval;
+    publish_instret();
+    if (XENITH_UNLIKELY(m_trim_due)) {
+        ++m_idle_trims;
+        log::debug("hart {}: idle, dropping {} KiB of decoded blocks (trim {})", hart_id, m_arena_used >> 10, m_idle_trims);
+        flush_blocks();
+    }
     uint32_t p = m_pending.exchange(0, std::memory_order_acq_rel);
     if (p & req_tlb)
         flush_tlb();
@@ -241,6 +246,7 @@ Status Core::load_state(std::span<uint8_t const> state)
         m_pmpaddr[k] = addr[k];
     }
     m_resv_valid = false;
+    publish_instret();
     flush_tlb();
     flush_blocks();
     update_tlb_sets();
@@ -274,6 +280,8 @@ void Hart::set_reg(unsigned index, uint64_t value)
 
 Priv Hart::priv() const { return m_core->priv; }
 uint64_t Hart::instret() const { return m_core->instret; }
+uint64_t Hart::retired_instructions() const { return m_core->instret_published.load(std::memory_order_relaxed); }
+CodeCacheStats Hart::code_cache_stats() const { return m_core->code_cache_stats(); }
 void Hart::set_interrupt_pending(uint64_t mip_bits, bool level) { m_core->set_interrupt_pending(mip_bits, level); }
 void Hart::set_mtimecmp(uint64_t value) { m_core->set_mtimecmp(value); }
 uint64_t Hart::mtimecmp() const { return m_core->mtimecmp_value.load(std::memory_order_relaxed); }

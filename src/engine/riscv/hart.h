@@ -4,6 +4,7 @@
 #pragma once
 
 #include <atomic>
+#include <cstddef>
 #include <cstdint>
 #include <memory>
 #include <optional>
@@ -55,6 +56,21 @@ struct HartConfig {
     // menvcfg.STCE set, and S-mode ecalls go to this handler.
     // Null: firmware mode; the hart resets into M-mode and ecalls trap as the spec says.
     SbiHandler* sbi { nullptr };
+    // Budget of the decoded-block cache in bytes; 0 means default_code_cache_bytes. When it is
+    // full the cache is flushed whole and its memory given back to the host, so code that ran
+    // once (boot) does not stay resident.
+    size_t code_cache_bytes { 0 };
+};
+
+inline constexpr size_t default_code_cache_bytes = 4u << 20;
+
+// What the decoded-block cache holds; for tests and diagnostics.
+struct CodeCacheStats {
+    size_t capacity { 0 };   // arena budget in bytes
+    size_t used { 0 };       // bytes of decoded blocks since the last flush
+    unsigned slots { 0 };    // lookup-table entries
+    uint64_t flushes { 0 };  // whole-cache flushes because the arena was full
+    uint64_t idle_trims { 0 }; // flushes of an idle hart's cold blocks (see block_cache.cpp)
 };
 
 class Hart final : public Vcpu {
@@ -79,6 +95,11 @@ public:
     void set_reg(unsigned index, uint64_t value);
     Priv priv() const;
     uint64_t instret() const;
+    // Instructions retired, readable from any thread while the hart runs: published at least
+    // every few thousand instructions, before the hart sleeps in WFI and when run() returns.
+    uint64_t retired_instructions() const;
+    // Only while not running.
+    CodeCacheStats code_cache_stats() const;
 
     // --- Interrupt inputs. Any thread. Each wakes the hart if it is blocked in WFI.
     // Sets or clears externally driven mip bits (MEIP/SEIP from the PLIC, MSIP/SSIP from the

@@ -1,5 +1,6 @@
 // Traps: exception and interrupt entry with delegation, xRET, timers, and WFI's blocking wait.
 #include <climits>
+#include <limits>
 #include <cstdio>
 #include <linux/futex.h>
 #include <sys/syscall.h>
@@ -81,11 +82,16 @@ void Core::update_timers(uint64_t now)
     m_timer_mip = bits;
 }
 
-uint64_t Core::next_deadline() const
+// The earliest timer deadline after `now`; ~0 if none. A deadline already passed has set its
+// mip bit in update_timers(), so it cannot wake a WFI that is still waiting (its interrupt is
+// disabled): waiting for it would spin.
+uint64_t Core::next_deadline(uint64_t now) const
 {
-    uint64_t d = mtimecmp_value.load(std::memory_order_relaxed);
-    if (m_menvcfg >> 63)
-        d = std::min(d, stimecmp_value.load(std::memory_order_relaxed));
+    uint64_t d = ~0ull;
+    if (uint64_t m = mtimecmp_value.load(std::memory_order_relaxed); m > now)
+        d = m;
+    if (uint64_t s = stimecmp_value.load(std::memory_order_relaxed); (m_menvcfg >> 63) && s > now)
+        d = std::min(d, s);
     return d;
 }
 
@@ -147,8 +153,12 @@ void Core::do_sret()
 
 // Blocks the host thread until an interrupt is pending (regardless of the global enables, as
 // the spec says for WFI), a timer deadline passes, or another thread asks for attention.
+// Without an armed timer the sleep has no timeout: every input that can make an interrupt
+// pending (request(), set_interrupt_pending, set_*timecmp) changes m_pending and wakes the
+// futex, so an idle guest costs no host wake-ups of our own.
 void Core::wait_for_interrupt()
 {
+    publish_instret();
     for (;;) {
         uint64_t now = mtime_now();
         update_timers(now);
@@ -161,16 +171,16 @@ void Core::wait_for_interrupt()
             m_pending.fetch_and(~(req_irq | req_timer), std::memory_order_acq_rel);
             continue;
         }
-        uint64_t deadline = next_deadline();
-        uint64_t ticks = deadline > now ? deadline - now : 0;
-        if (ticks == 0)
-            continue;
-        // Cap the sleep; nothing relies on it, it only bounds the cost of a lost wake-up.
-        uint64_t ns = std::min<uint64_t>(ticks, timebase_hz) * (1'000'000'000 / timebase_hz);
-        timespec ts { time_t(ns / 1'000'000'000), long(ns % 1'000'000'000) };
+        uint64_t deadline = next_deadline(now);
+        note_idle(now, deadline - now);
+        // An absolute CLOCK_MONOTONIC deadline (FUTEX_WAIT_BITSET's clock), in mtime's own
+        // units: no drift from recomputing a relative timeout, no rounding to a coarser cap.
+        timespec abs { time_t(deadline / timebase_hz), long(deadline % timebase_hz) * long(1'000'000'000 / timebase_hz) };
+        bool const forever = deadline == ~0ull || deadline / timebase_hz > uint64_t(std::numeric_limits<time_t>::max() / 2);
         m_sleeping.store(1, std::memory_order_seq_cst);
         if (m_pending.load(std::memory_order_seq_cst) == 0)
-            syscall(SYS_futex, reinterpret_cast<uint32_t*>(&m_pending), FUTEX_WAIT_PRIVATE, 0, &ts, nullptr, 0);
+            syscall(SYS_futex, reinterpret_cast<uint32_t*>(&m_pending), FUTEX_WAIT_BITSET_PRIVATE, 0,
+                forever ? nullptr : &abs, nullptr, FUTEX_BITSET_MATCH_ANY);
         m_sleeping.store(0, std::memory_order_relaxed);
     }
     m_local_check = true;

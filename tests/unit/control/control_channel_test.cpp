@@ -67,7 +67,8 @@ TEST_F(ControlChannelTest, StatusReportsDomainState)
     s.state = DomainRunState::Blocked;
     s.memory_mib = 256;
     s.cpu_seconds = 1.5;
-    s.vcpus.push_back({ 0, true, false, 1.5, 1, {} });
+    s.instret = 123456789012ull;
+    s.vcpus.push_back({ 0, true, false, 1.5, 1, {}, 123456789012ull });
     EXPECT_CALL(domain, status()).WillOnce(Return(s));
     auto reply = call(R"({"version":1,"op":"status"})");
     ASSERT_TRUE(reply["ok"].get<bool>());
@@ -75,8 +76,10 @@ TEST_F(ControlChannelTest, StatusReportsDomainState)
     EXPECT_EQ(back.state, DomainRunState::Blocked);
     EXPECT_EQ(back.memory_mib, 256u);
     EXPECT_DOUBLE_EQ(back.cpu_seconds, 1.5);
+    EXPECT_EQ(back.instret, 123456789012ull);
     ASSERT_EQ(back.vcpus.size(), 1u);
     EXPECT_EQ(back.vcpus[0].host_cpu, 1);
+    EXPECT_EQ(back.vcpus[0].instret, 123456789012ull);
     EXPECT_EQ(reply["result"]["name"], "guest1");
 }
 

@@ -85,13 +85,14 @@ inline constexpr char const* exit_seq = R"(
 
 class TestMachine {
 public:
-    explicit TestMachine(SbiHandler* sbi = nullptr, uint64_t ram_size = 16u << 20)
+    // code_cache_bytes: the hart's decoded-block budget (0: the engine's default).
+    explicit TestMachine(SbiHandler* sbi = nullptr, uint64_t ram_size = 16u << 20, size_t code_cache_bytes = 0)
     {
         auto m = GuestMemory::create(ram_base, ram_size);
         EXPECT_TRUE(m.has_value());
         memory = std::move(*m);
         EXPECT_TRUE(bus.map(exit_base, 0x1000, exit_device).has_value());
-        hart = std::make_unique<Hart>(HartConfig { 0, memory.get(), &bus, sbi });
+        hart = std::make_unique<Hart>(HartConfig { 0, memory.get(), &bus, sbi, code_cache_bytes });
         exit_device.hart = hart.get();
     }
 

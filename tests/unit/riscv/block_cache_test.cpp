@@ -1,0 +1,192 @@
+// Block cache tests: a bounded arena flushed when full still runs code correctly, including
+// code the guest rewrites after a flush; the retired-instruction count other threads read.
+#include <chrono>
+#include <string>
+#include <thread>
+
+#include "engine/riscv/timebase.h"
+#include "riscv/test_machine.h"
+
+namespace xenith::riscv::test {
+namespace {
+
+// The smallest budget the cache accepts: 16 KiB, about a hundred small blocks.
+constexpr size_t tiny_cache = 16u << 10;
+
+// `count` distinct blocks, each mixing a0 into a1 and jumping to the next; every block has its
+// own constant, so running a stale or wrong block changes the result.
+std::string chain_of_blocks(std::string const& prefix, unsigned count)
+{
+    std::string s;
+    for (unsigned k = 0; k < count; ++k) {
+        s += prefix + std::to_string(k) + ":\n";
+        s += "    addi a0, a0, " + std::to_string(int(k % 2000) - 1000) + "\n";
+        s += "    xor a1, a1, a0\n    slli t0, a1, 1\n    srli t1, a1, 63\n    or a1, t0, t1\n";
+        s += "    j " + prefix + std::to_string(k + 1) + "\n";
+    }
+    s += prefix + std::to_string(count) + ":\n";
+    return s;
+}
+
+// The same computation in C++.
+void chain_reference(unsigned count, uint64_t& a0, uint64_t& a1)
+{
+    for (unsigned k = 0; k < count; ++k) {
+        a0 += uint64_t(int64_t(int(k % 2000) - 1000));
+        a1 ^= a0;
+        a1 = (a1 << 1) | (a1 >> 63);
+    }
+}
+
+TEST(BlockCache, BlocksStayCorrectAcrossManyFlushes)
+{
+    constexpr unsigned blocks = 1500, rounds = 6;
+    TestMachine m(nullptr, 16u << 20, tiny_cache);
+    m.load("    li a0, 7\n    li a1, 0\n    li s2, " + std::to_string(rounds) + "\nround:\n"
+        + chain_of_blocks("b", blocks) + "    addi s2, s2, -1\n    bnez s2, round\n    mv s3, a1\n    li a0, 0\n"
+        + exit_seq);
+    m.run_to_exit();
+    uint64_t a0 = 7, a1 = 0;
+    for (unsigned r = 0; r < rounds; ++r)
+        chain_reference(blocks, a0, a1);
+    EXPECT_EQ(m.reg(s3), a1);
+    auto stats = m.hart->code_cache_stats();
+    EXPECT_EQ(stats.capacity, tiny_cache);
+    EXPECT_LE(stats.used, stats.capacity);
+    // 1500 blocks of ~6 instructions cannot fit in 16 KiB: every round flushes several times.
+    EXPECT_GE(stats.flushes, uint64_t(rounds) * 3) << "the budget was not enforced";
+}
+
+TEST(BlockCache, DefaultBudgetHoldsTheSameProgramWithoutFlushing)
+{
+    constexpr unsigned blocks = 1500;
+    TestMachine m;
+    m.load("    li a0, 7\n    li a1, 0\n" + chain_of_blocks("b", blocks) + "    mv s3, a1\n    li a0, 0\n" + exit_seq);
+    m.run_to_exit();
+    uint64_t a0 = 7, a1 = 0;
+    chain_reference(blocks, a0, a1);
+    EXPECT_EQ(m.reg(s3), a1);
+    auto stats = m.hart->code_cache_stats();
+    EXPECT_EQ(stats.capacity, default_code_cache_bytes);
+    EXPECT_EQ(stats.flushes, 0u);
+    EXPECT_GT(stats.used, 0u);
+}
+
+// Each round rewrites the immediate of one instruction (addi s1, s1, imm), fence.i, runs it,
+// then runs enough other code to flush the cache: the rewritten instruction must run with its
+// new bits whether its block was decoded before the flush or after it.
+TEST(BlockCache, SelfModifyingCodeAfterFlushes)
+{
+    constexpr unsigned rounds = 12, filler = 400;
+    TestMachine m(nullptr, 16u << 20, tiny_cache);
+    m.load(R"(
+    li s1, 0
+    li s2, 1                # round number, also the immediate written this round
+    la s4, patch
+    li s5, 0x00048493       # addi s1, s1, 0 (s1 = x9)
+round:
+    slli t0, s2, 20
+    or t0, t0, s5
+    sw t0, 0(s4)
+    fence.i
+patch:
+    addi s1, s1, 0
+)" + chain_of_blocks("f", filler) + R"(
+    addi s2, s2, 1
+    li t0, )" + std::to_string(rounds + 1) + R"(
+    bne s2, t0, round
+    li a0, 0
+)" + exit_seq);
+    m.run_to_exit();
+    EXPECT_EQ(m.reg(s1), uint64_t(rounds * (rounds + 1) / 2)); // 1 + 2 + ... + 12
+    EXPECT_GE(m.hart->code_cache_stats().flushes, uint64_t(rounds));
+}
+
+// The same without fence.i: a store into a page the cache decoded from is noticed anyway
+// (stores to code pages take the slow path), before and after flushes.
+TEST(BlockCache, StoreToDecodedCodeIsSeenAfterFlushes)
+{
+    constexpr unsigned rounds = 8, filler = 400;
+    TestMachine m(nullptr, 16u << 20, tiny_cache);
+    m.load(R"(
+    li s1, 0
+    li s2, 1
+    la s4, patch
+    li s5, 0x00048493
+round:
+    slli t0, s2, 20
+    or t0, t0, s5
+    sw t0, 0(s4)
+    j patch
+patch:
+    addi s1, s1, 0
+)" + chain_of_blocks("f", filler) + R"(
+    addi s2, s2, 1
+    li t0, )" + std::to_string(rounds + 1) + R"(
+    bne s2, t0, round
+    li a0, 0
+)" + exit_seq);
+    m.run_to_exit();
+    EXPECT_EQ(m.reg(s1), uint64_t(rounds * (rounds + 1) / 2));
+}
+
+// retired_instructions() is what the control channel reports: readable while the hart runs,
+// and exact once run() has returned.
+TEST(Instret, PublishedWhileRunningAndExactAfterwards)
+{
+    TestMachine m;
+    m.load(R"(
+    li a2, 30000000
+1:  addi a2, a2, -1
+    bnez a2, 1b
+    li a0, 0
+)" + std::string(exit_seq));
+    uint64_t seen_while_running = 0;
+    std::atomic<bool> stop { false };
+    std::thread reader([&] {
+        while (!stop.load()) {
+            uint64_t v = m.hart->retired_instructions();
+            EXPECT_GE(v, seen_while_running) << "instret went backwards";
+            seen_while_running = v;
+            std::this_thread::sleep_for(std::chrono::microseconds(200));
+        }
+    });
+    m.run_to_exit();
+    stop = true;
+    reader.join();
+    uint64_t const loop = 2ull * 30000000;
+    EXPECT_GE(m.hart->instret(), loop);
+    EXPECT_LT(m.hart->instret(), loop + 100);
+    EXPECT_EQ(m.hart->retired_instructions(), m.hart->instret());
+    EXPECT_GT(seen_while_running, 0u) << "nothing was published while the hart ran";
+}
+
+// A timer that already fired but is disabled in mie cannot end a WFI: the hart must sleep
+// until the interrupt it does wait for, not spin on the stale deadline.
+TEST(HartWfiDeadline, PassedDisabledTimerDoesNotMakeWfiSpin)
+{
+    TestMachine m;
+    m.load(R"(
+    li t0, 1 << 11
+    csrw mie, t0          # MEIE only; MTIP will be pending but disabled
+    wfi
+    csrr s1, mip
+    li a0, 0
+)" + std::string(exit_seq));
+    m.hart->set_mtimecmp(0); // long passed
+    std::thread poker([&] {
+        std::this_thread::sleep_for(std::chrono::milliseconds(150));
+        m.hart->set_interrupt_pending(irq::MEIP, true);
+    });
+    timespec t0, t1;
+    clock_gettime(CLOCK_THREAD_CPUTIME_ID, &t0);
+    m.run_to_exit();
+    clock_gettime(CLOCK_THREAD_CPUTIME_ID, &t1);
+    poker.join();
+    double cpu = double(t1.tv_sec - t0.tv_sec) + double(t1.tv_nsec - t0.tv_nsec) * 1e-9;
+    EXPECT_EQ(m.reg(s1) & (irq::MEIP | irq::MTIP), irq::MEIP | irq::MTIP);
+    EXPECT_LT(cpu, 0.05) << "WFI spun on a timer that had already fired";
+}
+
+} // namespace
+} // namespace xenith::riscv::test
