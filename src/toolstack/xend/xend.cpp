@@ -629,9 +629,8 @@ Status Xend::start_domain(DomainRecord& r, bool paused)
     r.paused = false;
     r.destroying = false;
 
-    LaunchSettings settings { m_options.vm_binary, m_options.config.console_limit_kib * 1024 };
-    if (wants_crash_dump(r))
-        settings.core_dump_dir = m_options.dirs.dump();
+    LaunchSettings settings { m_options.vm_binary, m_options.config.console_limit_kib * 1024,
+        wants_crash_dump(r) ? m_options.dirs.dump() : std::string() };
     auto launched = launch_vm(r, settings);
     if (!launched) {
         r.id = kNoDomainId;

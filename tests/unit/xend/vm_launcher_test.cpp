@@ -85,7 +85,7 @@ TEST(VmCommandLine, PvDomain)
     vif.mac = "00:16:3e:00:00:01";
     vif.bridge = "xenbr0";
     r.config.vifs.push_back(vif);
-    auto argv = vm_command_line(r, { "/usr/bin/xenith-vm", 65536 });
+    auto argv = vm_command_line(r, { "/usr/bin/xenith-vm", 65536, "" });
     EXPECT_EQ(join(argv),
         "/usr/bin/xenith-vm --name web --domid 3 --kernel /k/Image --initrd /k/initrd.gz --append root=/dev/xvda1 ro xenith.test=panic"
         " --memory 96 --vcpus 2 --disk tap:aio:/img/root.img,xvda,w --disk phy:/dev/sr0,hdc:cdrom,r"
