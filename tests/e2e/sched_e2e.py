@@ -14,10 +14,12 @@ import shutil
 import subprocess
 import sys
 import tempfile
+import time
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from toolstack_e2e import (BOOT_TIMEOUT, READY_MARKER, Failure, Host, boot,  # noqa: E402
-                           cgroup_parent_path, idle_image, reset_image)
+                           cgroup_parent_path, idle_image, reset_image,
+                           _image, _print_words, IDLE_MARKER)
 
 HOST_CPUS = os.cpu_count()
 VCPU_LIST_HEADER = "Name                              ID  VCPU   CPU State   Time(s) CPU Affinity"
@@ -199,6 +201,13 @@ def credit_in_real_cgroup(host):
     if bad.returncode == 0 or not bad.stderr.startswith("Error: No domain given."):
         raise Failure("xm sched-credit -w without -d: %d %r" % (bad.returncode, bad.stderr))
 
+    # xm rename takes the cgroup along.
+    host.xm("rename", "credited", "credited2")
+    moved = os.path.join(parent, "credited2")
+    if os.path.exists(path) or str(pid) not in cgroup_file(moved, "cgroup.procs").split():
+        raise Failure("after xm rename, xenith-vm %d is not in %s" % (pid, moved))
+    host.xm("rename", "credited2", "credited")
+
     # Re-adopted by a restarted xend, and still removed when it is destroyed.
     host.kill9_xend()
     host.start_xend()
@@ -215,6 +224,35 @@ def credit_in_real_cgroup(host):
     brief = os.path.join(parent, "brief")
     if os.path.exists(brief):
         raise Failure("%s is still there after the domain powered off" % brief)
+
+
+def process_cpu_seconds(pid):
+    with open("/proc/%d/stat" % pid) as f:
+        fields = f.read().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")  # utime + stime
+
+
+def cap_throttles_a_busy_guest(host):
+    """cap = 25 holds a guest spinning in a loop to a quarter of one CPU: the kernel throttles
+    its cgroup (cpu.stat nr_throttled) and its process gets no more CPU time than that."""
+    host.start_xend()
+    parent = require_cgroups(host)
+    spin = _image(_print_words(IDLE_MARKER + "\n") + [0x0000006F])  # then j . forever
+    boot(host, "spinner", lines=['cap = 25'], image=spin)
+    pid = host.domain("spinner")["pid"]
+    time.sleep(0.5)
+    start = process_cpu_seconds(pid)
+    time.sleep(4)
+    used = process_cpu_seconds(pid) - start
+    # 25% of 4 s is 1 s; the allowance covers one period's slack and tick accounting.
+    if used > 1.3:
+        raise Failure("a guest capped at 25%% used %.2f s of CPU in 4 s" % used)
+    stat = dict(line.split() for line in cgroup_file(os.path.join(parent, "spinner"), "cpu.stat").splitlines())
+    if int(stat.get("nr_throttled", 0)) == 0:
+        raise Failure("the kernel never throttled spinner's cgroup: cpu.stat %r" % stat)
+    # Lifting the cap lets it run: no more throttling from here on.
+    host.xm("sched-credit", "-d", "spinner", "-c", "0")
+    print("spinner: %.2f s of CPU in 4 s under cap 25, nr_throttled %s" % (used, stat["nr_throttled"]))
 
 
 def credit_without_cgroups(host):
@@ -245,7 +283,8 @@ def credit_without_cgroups(host):
         shutil.rmtree(empty, ignore_errors=True)
 
 
-SCENARIOS = {f.__name__: f for f in [pin_and_vcpu_list, credit_in_real_cgroup, credit_without_cgroups]}
+SCENARIOS = {f.__name__: f for f in [pin_and_vcpu_list, credit_in_real_cgroup, cap_throttles_a_busy_guest,
+                                     credit_without_cgroups]}
 
 
 def main():
