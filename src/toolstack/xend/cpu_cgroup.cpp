@@ -46,8 +46,14 @@ Status write_value(std::string const& path, std::string const& value)
 
 Status make_cgroup(std::string const& path)
 {
-    if (::mkdir(path.c_str(), 0755) != 0 && errno != EEXIST)
+    if (::mkdir(path.c_str(), 0755) == 0)
+        return {};
+    if (errno != EEXIST)
         return fail_errno(fmt::format("cgroup {}: mkdir", path));
+    // A domain named like a control file ("tasks", "cpu.shares") must not write into it.
+    struct stat st {};
+    if (::stat(path.c_str(), &st) != 0 || !S_ISDIR(st.st_mode))
+        return fail("cgroup {}: a file of that name is in the way (a cgroup control file?)", path);
     return {};
 }
 
@@ -159,6 +165,8 @@ Status CpuCgroups::require_available() const
 Status CpuCgroups::attach(std::string_view domain, pid_t pid, Credit const& credit)
 {
     XENITH_TRY(require_available());
+    if (domain.empty() || domain == "." || domain == ".." || domain.find('/') != std::string_view::npos)
+        return fail("domain name \"{}\" cannot name a cgroup under {}", domain, m_parent);
     std::string path = domain_path(domain);
     XENITH_TRY(make_cgroup(path));
     XENITH_TRY(set(domain, credit));

@@ -160,9 +160,28 @@ TEST_F(CpuCgroupTest, ParentThatCannotBeCreatedNamesThePath)
 {
     v1_layout();
     put("cpu/blocked", "a file where the parent's directory would go\n");
-    auto cgroups = CpuCgroups::open(root, "blocked/xenith");
-    ASSERT_FALSE(cgroups.available());
-    EXPECT_THAT(cgroups.unavailable_reason(), HasSubstr("cgroup " + root + "/cpu/blocked/xenith: mkdir"));
+    auto blocked = CpuCgroups::open(root, "blocked/xenith");
+    ASSERT_FALSE(blocked.available());
+    EXPECT_THAT(blocked.unavailable_reason(), HasSubstr("cgroup " + root + "/cpu/blocked: a file of that name is in the way"));
+    // mkdir refused (as it is for a user who is not root): the reason carries the path and errno.
+    std::string long_name(300, 'x');
+    auto refused = CpuCgroups::open(root, long_name);
+    ASSERT_FALSE(refused.available());
+    EXPECT_THAT(refused.unavailable_reason(), HasSubstr("cgroup " + root + "/cpu/" + long_name + ": mkdir: File name too long"));
+}
+
+TEST_F(CpuCgroupTest, NamesThatAreNotCgroupsAreRefused)
+{
+    v1_layout();
+    auto cgroups = CpuCgroups::open(root, "xenith");
+    ASSERT_TRUE(cgroups.available());
+    put("cpu/xenith/tasks", "");
+    auto tasks = cgroups.attach("tasks", 1, {});
+    ASSERT_FALSE(tasks);
+    EXPECT_THAT(tasks.error().message(), HasSubstr("cgroup " + root + "/cpu/xenith/tasks: a file of that name is in the way"));
+    for (char const* bad : { "", ".", "..", "a/b" })
+        EXPECT_FALSE(cgroups.attach(bad, 1, {})) << bad;
+    EXPECT_EQ(get("cpu/cpu.shares"), "1024\n") << "the root cgroup was left alone";
 }
 
 TEST_F(CpuCgroupTest, SetOnAMissingDomainCgroupSaysSo)
