@@ -203,7 +203,8 @@ TEST_F(CpuCgroupTest, ProcessCgroupIsFoundThroughProcSelfCgroup)
     bool found = false;
     while (std::getline(proc, line)) {
         auto first = line.find(':'), second = line.find(':', first + 1);
-        std::string controllers = "," + line.substr(first + 1, second - first - 1) + ",";
+        std::string controllers(1, ',');
+        controllers.append(line, first + 1, second - first - 1).push_back(',');
         if (controllers.find(",cpu,") != std::string::npos) {
             relative = line.substr(second + 1);
             found = true;
