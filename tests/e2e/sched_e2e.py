@@ -74,6 +74,19 @@ def cpu_range(cpus):
     return "0" if cpus == 1 else "0-%d" % (cpus - 1)
 
 
+def ranges(cpus):
+    """[0, 1, 2, 5] -> "0-2,5", as /proc's Cpus_allowed_list prints a set."""
+    out, cpus = [], sorted(cpus)
+    i = 0
+    while i < len(cpus):
+        j = i
+        while j + 1 < len(cpus) and cpus[j + 1] == cpus[j] + 1:
+            j += 1
+        out.append(str(cpus[i]) if i == j else "%d-%d" % (cpus[i], cpus[j]))
+        i = j + 1
+    return ",".join(out)
+
+
 def cgroup_file(path, name):
     with open(os.path.join(path, name)) as f:
         return f.read().strip()
@@ -121,11 +134,12 @@ def pin_and_vcpu_list(host):
 
     # Xen's spellings: "all", and a range with an exclusion.
     host.xm("vcpu-pin", "pinned", "1", "all")
-    expect_affinity(pid, {0: "0", 1: cpu_range(HOST_CPUS)})
+    # Every CPU this process may use (all of the host's, unless a cpuset restricts the test).
+    expect_affinity(pid, {0: "0", 1: ranges(os.sched_getaffinity(0))})
     if vcpu_rows(host, "pinned")[1]["affinity"] != "any cpu":
         raise Failure("a vCPU pinned to all CPUs is not listed as 'any cpu': %r" % vcpu_rows(host, "pinned"))
     host.xm("vcpu-pin", "pinned", "all", "0-%d,^0" % (HOST_CPUS - 1))
-    expected = "1" if HOST_CPUS == 2 else "1-%d" % (HOST_CPUS - 1)
+    expected = ranges(set(range(1, HOST_CPUS)) & os.sched_getaffinity(0))
     expect_affinity(pid, {0: expected, 1: expected})
 
     # Errors: one line each, naming what is wrong.
