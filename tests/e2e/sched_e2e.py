@@ -7,17 +7,15 @@ Usage: sched_e2e.py SCENARIO --xend PATH --xm PATH --vm PATH [--guest-build buil
 Reuses toolstack_e2e.py's private-xend Host. Exit 0 = pass, 77 = skipped for the stated reason
 (the cgroup scenarios need a writable cgroup cpu controller, i.e. root).
 """
-import argparse
 import os
 import re
 import shutil
-import subprocess
 import sys
 import tempfile
 import time
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from toolstack_e2e import (BOOT_TIMEOUT, READY_MARKER, Failure, Host, boot,  # noqa: E402
+from toolstack_e2e import (BOOT_TIMEOUT, READY_MARKER, SKIP, Failure, boot, run_scenarios,  # noqa: E402
                            cgroup_parent_path, idle_image, reset_image,
                            _image, _print_words, IDLE_MARKER)
 
@@ -297,39 +295,21 @@ def credit_without_cgroups(host):
         shutil.rmtree(empty, ignore_errors=True)
 
 
-SCENARIOS = {f.__name__: f for f in [pin_and_vcpu_list, credit_in_real_cgroup, cap_throttles_a_busy_guest,
-                                     credit_without_cgroups]}
+def skippable(scenario):
+    """Turns a Skip raised inside `scenario` into the shared runner's SKIP, saying why."""
+    def run(host):
+        try:
+            return scenario(host)
+        except Skip as e:
+            print("SKIP %s: %s" % (scenario.__name__, e))
+            return SKIP
+    run.__name__ = scenario.__name__
+    return run
 
 
-def main():
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("scenario", nargs="?")
-    parser.add_argument("--list", action="store_true")
-    parser.add_argument("--xend")
-    parser.add_argument("--xm")
-    parser.add_argument("--vm")
-    parser.add_argument("--guest-build")
-    args = parser.parse_args()
-    if args.list or not args.scenario:
-        print("\n".join(SCENARIOS))
-        return 0
-    if args.scenario not in SCENARIOS or not (args.xend and args.xm and args.vm):
-        parser.error("unknown scenario or missing --xend/--xm/--vm")
-    host = Host(args)
-    try:
-        SCENARIOS[args.scenario](host)
-        print("PASS %s" % args.scenario)
-        return 0
-    except Skip as e:
-        print("SKIP %s: %s" % (args.scenario, e))
-        return 77
-    except (Failure, subprocess.TimeoutExpired, OSError, KeyError, IndexError, TypeError, ValueError) as e:
-        print("FAIL %s: %s" % (args.scenario, e))
-        host.dump()
-        return 1
-    finally:
-        host.cleanup()
+SCENARIOS = {f.__name__: skippable(f) for f in [pin_and_vcpu_list, credit_in_real_cgroup, cap_throttles_a_busy_guest,
+                                                credit_without_cgroups]}
 
 
 if __name__ == "__main__":
-    sys.exit(main())
+    sys.exit(run_scenarios(SCENARIOS, __doc__))
