@@ -93,6 +93,8 @@ class Host:
             os.makedirs(path, exist_ok=True)
             self.env["XENITH_%s_DIR" % name] = path
         self.env["XENITH_VM_BINARY"] = args.vm
+        # Each test's xend keeps its domains' cpu cgroups apart from any other xend's.
+        self.env["XENITH_CGROUP_PARENT"] = "xenith-e2e/" + os.path.basename(self.root)
         self.config_dir = self.env["XENITH_CONFIG_DIR"]
         self.log_dir = self.env["XENITH_LOG_DIR"]
         self.xend = None
@@ -237,6 +239,7 @@ class Host:
                             os.kill(pid, signal.SIGKILL)
                     except (OSError, ValueError):
                         pass
+        remove_cgroup_parent(self.env["XENITH_CGROUP_PARENT"])
         shutil.rmtree(self.root, ignore_errors=True)
 
     def domains_quiet(self):
@@ -244,6 +247,34 @@ class Host:
             return self.domains()
         except Exception:
             return []
+
+
+CGROUP_ROOT = "/sys/fs/cgroup"
+
+
+def cgroup_parent_path(parent, root=CGROUP_ROOT):
+    """Where xend puts the parent cgroup: ROOT/PARENT on cgroup v2, ROOT/cpu/PARENT on v1."""
+    if os.path.exists(os.path.join(root, "cgroup.controllers")):
+        return os.path.join(root, parent)
+    return os.path.join(root, "cpu", parent)
+
+
+def remove_cgroup_parent(parent):
+    """rmdir the test's parent cgroup, its emptied domain cgroups and the shared xenith-e2e."""
+    path = cgroup_parent_path(parent)
+    if not os.path.isdir(path):
+        return
+    for name in os.listdir(path):
+        if os.path.isdir(os.path.join(path, name)):
+            try:
+                os.rmdir(os.path.join(path, name))
+            except OSError:
+                pass
+    for dir in (path, os.path.dirname(path)):
+        try:
+            os.rmdir(dir)
+        except OSError:
+            pass
 
 
 def boot(host, name, extra="", lines=(), image=None):

@@ -57,7 +57,7 @@ inline nlohmann::json status_to_json(DomainStatus const& status)
 {
     nlohmann::json vcpus = nlohmann::json::array();
     for (auto const& v : status.vcpus) {
-        vcpus.push_back({ { "id", v.id }, { "online", v.online }, { "running", v.running },
+        vcpus.push_back({ { "id", v.id }, { "online", v.online }, { "running", v.running }, { "blocked", v.blocked },
             { "cpu_seconds", v.cpu_seconds }, { "instret", v.instret }, { "host_cpu", v.host_cpu },
             { "affinity", v.affinity } });
     }
@@ -86,6 +86,7 @@ inline DomainStatus status_from_json(nlohmann::json const& j)
             info.id = v.value("id", 0u);
             info.online = v.value("online", false);
             info.running = v.value("running", false);
+            info.blocked = v.value("blocked", false);
             info.cpu_seconds = v.value("cpu_seconds", 0.0);
             info.instret = v.value("instret", uint64_t(0));
             info.host_cpu = v.value("host_cpu", -1);

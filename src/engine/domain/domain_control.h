@@ -21,10 +21,11 @@ enum class DomainRunState {
 struct VcpuInfo {
     unsigned id { 0 };
     bool online { false };
-    bool running { false };      // executing guest code right now (not blocked in WFI)
+    bool running { false };      // its thread is on a host CPU right now (Xen's "r")
+    bool blocked { false };      // waiting in WFI for an interrupt (Xen's "b")
     double cpu_seconds { 0 };    // host CPU time of its thread
     int host_cpu { -1 };         // where its thread last ran
-    std::vector<int> affinity;   // host CPUs it may run on; empty = any
+    std::vector<int> affinity;   // host CPUs its thread may run on
     uint64_t instret { 0 };      // guest instructions retired (published every few thousand)
 };
 

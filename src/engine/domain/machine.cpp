@@ -2,8 +2,12 @@
 #include "engine/domain/machine.h"
 
 #include <ctime>
+#include <fstream>
 #include <pthread.h>
 #include <sched.h>
+#include <sstream>
+#include <utility>
+#include <unistd.h>
 
 #include "base/log.h"
 #include "engine/domain/core_dump.h"
@@ -12,6 +16,32 @@
 #include "engine/sbi/sbi_ids.h"
 
 namespace xenith {
+
+namespace {
+
+// A thread's scheduler state letter (R running, S sleeping, ...) and the host CPU it last ran
+// on, from /proc/self/task/TID/stat (fields 3 and 39). {'?', -1} when unreadable.
+std::pair<char, int> thread_state(pid_t tid)
+{
+    std::ifstream in(fmt::format("/proc/self/task/{}/stat", tid));
+    std::string stat((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+    // Field 2 (comm) may hold spaces and parentheses: count from the last ')'.
+    auto close = stat.rfind(')');
+    if (close == std::string::npos || close + 2 >= stat.size())
+        return { '?', -1 };
+    std::istringstream fields(stat.substr(close + 2));
+    std::string field;
+    char state = '?';
+    for (int i = 3; i <= 39 && fields >> field; ++i) {
+        if (i == 3)
+            state = field[0];
+        else if (i == 39)
+            return { state, std::atoi(field.c_str()) };
+    }
+    return { state, -1 };
+}
+
+} // namespace
 
 Result<std::unique_ptr<Machine>> Machine::create(board::BoardConfig const& config, ConsoleFactory const& make_console)
 {
@@ -38,6 +68,8 @@ Result<std::unique_ptr<Machine>> Machine::create(board::BoardConfig const& confi
             (events & PvPanic::event_crash_loaded) ? "guest kernel panic (crash kernel loaded)" : "guest kernel panic" });
     });
     m->m_running = std::make_unique<std::atomic<bool>[]>(m->m_board->hart_count());
+    m->m_tids = std::make_unique<std::atomic<pid_t>[]>(m->m_board->hart_count());
+    m->m_pins.resize(m->m_board->hart_count());
     return m;
 }
 
@@ -103,6 +135,7 @@ bool Machine::wait_runnable()
 
 void Machine::vcpu_thread(unsigned id)
 {
+    m_tids[id] = ::gettid();
     auto& hart = m_board->hart(id);
     auto& states = m_board->hart_states();
     bool const pv = m_board->boot_mode() == board::BootMode::Pv;
@@ -145,6 +178,10 @@ MachineOutcome Machine::run()
             m_threads.emplace_back([this, i] { vcpu_thread(i); });
             m_thread_handles.push_back(m_threads.back().native_handle());
             pthread_setname_np(m_thread_handles.back(), fmt::format("vcpu{}", i).c_str());
+            // A pin asked for before the threads existed (xend pins as soon as it can talk to us).
+            if (!m_pins[i].empty())
+                if (auto status = apply_pin(i); !status)
+                    log::warn("{}", status.error().message());
         }
     }
     {
@@ -183,8 +220,13 @@ DomainStatus Machine::status() const
         VcpuInfo v;
         v.id = i;
         v.online = m_board->hart_states().state(i) == sbi::HartState::Started;
-        v.running = m_running[i].load();
         v.instret = m_board->hart(i).retired_instructions();
+        if (pid_t tid = m_tids[i].load(); tid > 0) {
+            auto [state, cpu] = thread_state(tid);
+            v.host_cpu = cpu;
+            v.running = v.online && state == 'R';
+            v.blocked = v.online && !m_paused && !m_outcome && (state == 'S' || state == 'D');
+        }
         if (i < m_thread_handles.size()) {
             clockid_t clock;
             timespec ts;
@@ -311,19 +353,35 @@ Status Machine::set_online_vcpus(unsigned count)
 Status Machine::pin_vcpu(unsigned vcpu, std::vector<int> const& host_cpus)
 {
     std::lock_guard guard(m_lock);
-    if (vcpu >= m_thread_handles.size())
-        return fail("vcpu-pin: vCPU {} does not exist or is not running", vcpu);
-    cpu_set_t set;
-    CPU_ZERO(&set);
-    if (host_cpus.empty()) {
-        for (int c = 0; c < CPU_SETSIZE; ++c)
-            CPU_SET(c, &set);
-    }
+    if (vcpu >= m_pins.size())
+        return fail("vcpu-pin: vCPU {} does not exist (this domain has {})", vcpu, m_pins.size());
+    std::vector<int> pins;
     for (int c : host_cpus) {
         if (c < 0 || c >= CPU_SETSIZE)
             return fail("vcpu-pin: host CPU {} is out of range", c);
-        CPU_SET(c, &set);
+        pins.push_back(c);
     }
+    if (pins.empty()) {
+        // No list: any CPU this process may use.
+        for (int c = 0; c < CPU_SETSIZE; ++c)
+            pins.push_back(c);
+    }
+    auto previous = std::exchange(m_pins[vcpu], std::move(pins));
+    if (vcpu >= m_thread_handles.size())
+        return {}; // run() applies it when it starts the thread
+    if (auto status = apply_pin(vcpu); !status) {
+        m_pins[vcpu] = std::move(previous);
+        return status;
+    }
+    return {};
+}
+
+Status Machine::apply_pin(unsigned vcpu)
+{
+    cpu_set_t set;
+    CPU_ZERO(&set);
+    for (int c : m_pins[vcpu])
+        CPU_SET(c, &set);
     if (int rc = pthread_setaffinity_np(m_thread_handles[vcpu], sizeof(set), &set); rc != 0)
         return fail_errno(fmt::format("vcpu-pin: vCPU {}", vcpu), rc);
     return {};

@@ -96,6 +96,8 @@ private:
     MachineOutcome outcome_of_reset(uint64_t code) const;
     // After pause(): waits until no vCPU thread is inside Hart::run().
     bool wait_vcpus_stopped(std::chrono::milliseconds limit) const;
+    // Sets vCPU `vcpu`'s thread affinity to m_pins[vcpu]. Holds m_lock; the thread exists.
+    Status apply_pin(unsigned vcpu);
 
     std::function<Status()> m_shutdown_button;
     std::function<Status()> m_reboot_button;
@@ -109,6 +111,8 @@ private:
     std::vector<std::thread> m_threads;
     std::vector<pthread_t> m_thread_handles;
     std::unique_ptr<std::atomic<bool>[]> m_running; // per vCPU: inside Hart::run()
+    std::unique_ptr<std::atomic<pid_t>[]> m_tids;   // per vCPU: its thread's id, 0 until it runs
+    std::vector<std::vector<int>> m_pins;           // per vCPU: host CPUs set by pin_vcpu(); empty = not pinned
 
     mutable std::mutex m_lock;
     std::condition_variable m_changed;

@@ -7,6 +7,7 @@
 #include <optional>
 #include <set>
 
+#include "toolstack/config/cpu_list.h"
 #include "toolstack/config/disk_spec.h"
 #include "toolstack/config/vif_spec.h"
 
@@ -171,37 +172,8 @@ bool valid_uuid(std::string& uuid)
     return true;
 }
 
-// "0-3,^1", "all", "5": xl's cpu list without NUMA nodes.
-bool valid_cpu_list(std::string_view cpus)
-{
-    if (cpus == "all")
-        return true;
-    if (cpus.empty())
-        return false;
-    while (true) {
-        size_t comma = cpus.find(',');
-        std::string_view item = cpus.substr(0, comma);
-        if (item.starts_with('^'))
-            item.remove_prefix(1);
-        size_t dash = item.find('-');
-        auto number = [](std::string_view s) -> std::optional<unsigned> {
-            if (s.empty() || s.size() > 4 || !std::all_of(s.begin(), s.end(), [](char c) { return c >= '0' && c <= '9'; }))
-                return std::nullopt;
-            return static_cast<unsigned>(std::stoul(std::string(s)));
-        };
-        auto first = number(item.substr(0, dash));
-        if (!first)
-            return false;
-        if (dash != std::string_view::npos) {
-            auto last = number(item.substr(dash + 1));
-            if (!last || *last < *first)
-                return false;
-        }
-        if (comma == std::string_view::npos)
-            return true;
-        cpus.remove_prefix(comma + 1);
-    }
-}
+// "0-3,^1", "all", "5": xl's cpu list without NUMA nodes (cpu_list.h).
+bool valid_cpu_list(std::string_view cpus) { return parse_cpu_list(cpus, "cpus").has_value(); }
 
 struct NumberRule {
     std::string_view unit;    // "MiB", "vcpus", ...

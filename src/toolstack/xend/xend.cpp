@@ -118,6 +118,8 @@ Result<std::unique_ptr<Xend>> Xend::create(XendOptions options)
     auto next_id = XENITH_TRY(xend->m_store.load_next_id());
     xend->m_registry = Registry(next_id);
     XENITH_TRY(xend->open_api_socket());
+    if (!xend->m_cgroups.available())
+        log::warn("{}; domains run without them", xend->m_cgroups.unavailable_reason());
     return xend;
 }
 
@@ -125,6 +127,7 @@ Xend::Xend(XendOptions options)
     : m_options(std::move(options))
     , m_store(m_options.dirs.state, m_options.dirs.run)
     , m_host(probe_host_info())
+    , m_cgroups(CpuCgroups::open(m_options.cgroup_root, m_options.cgroup_parent))
     , m_start_time(now_seconds())
 {
 }
@@ -406,8 +409,12 @@ Result<Json> Xend::dispatch(api::Request const& request)
         return op_rename(args);
     if (op == "mem-max")
         return op_mem_max(args);
+    if (op == "vcpu-pin")
+        return op_vcpu_pin(args);
+    if (op == "sched-credit")
+        return op_sched_credit(args);
     if (op == "shutdown" || op == "reboot" || op == "pause" || op == "unpause" || op == "mem-set" || op == "vcpu-set"
-        || op == "vcpu-pin" || op == "sysrq")
+        || op == "sysrq")
         return op_forward(op, args);
     if (op == "console")
         return op_console(args);
@@ -475,8 +482,8 @@ Json Xend::describe(DomainRecord& r, bool long_form)
     if (status) {
         Json vcpus = Json::array();
         for (auto const& v : status->vcpus)
-            vcpus.push_back({ { "id", v.id }, { "online", v.online }, { "running", v.running }, { "cpu_seconds", v.cpu_seconds },
-                { "host_cpu", v.host_cpu }, { "affinity", v.affinity } });
+            vcpus.push_back({ { "id", v.id }, { "online", v.online }, { "running", v.running }, { "blocked", v.blocked },
+                { "cpu_seconds", v.cpu_seconds }, { "host_cpu", v.host_cpu }, { "affinity", affinity_json(v.affinity) } });
         d["vcpu_info"] = vcpus;
     }
     if (long_form) {
@@ -615,6 +622,7 @@ Status Xend::start_domain(DomainRecord& r, bool paused)
     for (auto& vif : r.config.vifs)
         if (vif.mac.empty())
             vif.mac = random_mac();
+    XENITH_TRY(check_host_cpus(r.config));
     if (r.managed)
         (void)m_store.save_managed(r);
 
@@ -646,6 +654,7 @@ Status Xend::start_domain(DomainRecord& r, bool paused)
     if (auto status = watch(r); !status)
         log::error("domain {}: {}", r.name, status.error().message());
     persist(r);
+    sched_attach(r);
 
     // Wait until xenith-vm's control socket answers, or it dies trying.
     auto deadline = std::chrono::steady_clock::now() + kStartTimeout;
@@ -664,6 +673,7 @@ Status Xend::start_domain(DomainRecord& r, bool paused)
                 }
                 std::string tail = vm_log_tail(r);
                 unwatch(r);
+                sched_release(r);
                 (void)m_store.remove_running(r.id);
                 remove_run_dir(r.run_dir);
                 r.id = kNoDomainId;
@@ -687,6 +697,7 @@ Status Xend::start_domain(DomainRecord& r, bool paused)
         }
         std::this_thread::sleep_for(20ms);
     }
+    sched_pin(r);
     if (paused) {
         if (auto reply = control_call(r, control::kOpPause); !reply)
             log::warn("domain {}: could not pause after start: {}", r.name, reply.error().message());
@@ -835,6 +846,7 @@ void Xend::carry_out(DomainRecord& r, VmExitInfo const& exit)
     unsigned quick = r.quick_restarts;
     if (auto status = start_domain(r, false); !status) {
         log::error("domain {}: restart failed: {}", name, status.error().message());
+        sched_release(r);
         if (!r.managed)
             m_registry.remove(name);
         return;
@@ -846,6 +858,7 @@ void Xend::carry_out(DomainRecord& r, VmExitInfo const& exit)
 void Xend::retire(DomainRecord& r)
 {
     unwatch(r);
+    sched_release(r);
     if (r.id != kNoDomainId)
         (void)m_store.remove_running(r.id);
     remove_run_dir(r.run_dir);
@@ -942,6 +955,7 @@ Result<Json> Xend::op_rename(Json const& args)
     if (managed)
         (void)m_store.remove_managed(old_name);
     persist(*renamed);
+    sched_rename(old_name, new_name);
     log::info("domain {} renamed to {}", old_name, new_name);
     return Json::object();
 }

@@ -15,6 +15,7 @@
 #include "base/unique_fd.h"
 #include "toolstack/config/xend_config.h"
 #include "toolstack/xend/api_protocol.h"
+#include "toolstack/xend/cpu_cgroup.h"
 #include "toolstack/xend/domain_store.h"
 #include "toolstack/xend/host_info.h"
 #include "toolstack/xend/registry.h"
@@ -28,6 +29,10 @@ struct XendOptions {
     XendConfig config;
     std::string socket_path; // the API socket
     std::string vm_binary;   // xenith-vm to run
+    // Where cgroups are mounted and the parent cgroup of the domains' (docs/xend.md); an empty
+    // root leaves cpu_weight, cap and xm sched-credit unavailable.
+    std::string cgroup_root;
+    std::string cgroup_parent { "xenith" };
 };
 
 class Xend {
@@ -73,6 +78,16 @@ private:
     bool wants_crash_dump(DomainRecord const& record) const;
     std::string newest_core_dump(DomainRecord const& record) const;
 
+    // Scheduling (xend_sched.cpp): vCPU affinity and the domain's cpu cgroup.
+    Result<nlohmann::json> op_vcpu_pin(nlohmann::json const& args);
+    Result<nlohmann::json> op_sched_credit(nlohmann::json const& args);
+    Status check_host_cpus(DomainConfig const& config) const;
+    nlohmann::json affinity_json(std::vector<int> const& affinity) const;
+    void sched_attach(DomainRecord& record); // xenith-vm started: into its cgroup
+    void sched_pin(DomainRecord& record);    // its control socket answers: apply cpus=
+    void sched_release(DomainRecord const& record);
+    void sched_rename(std::string const& old_name, std::string const& new_name);
+
     Result<DomainRecord*> lookup(nlohmann::json const& args, char const* key = "domain");
     Result<DomainRecord*> lookup_running(nlohmann::json const& args);
     Result<DomainConfig> config_from_args(nlohmann::json const& args);
@@ -101,6 +116,7 @@ private:
     DomainStore m_store;
     Registry m_registry;
     HostInfo m_host;
+    CpuCgroups m_cgroups;
     UniqueFd m_listener;
     UniqueFd m_signals;
     struct Client {

@@ -31,7 +31,8 @@ constexpr char kUsage[] = "Usage: xend {start|stop|status|restart} | xend --fore
                           "  restart      stop, then start\n"
                           "  --foreground run attached (systemd, tests); logs also go to stderr\n"
                           "Directories: XENITH_CONFIG_DIR, XENITH_STATE_DIR, XENITH_RUN_DIR, XENITH_LOG_DIR;\n"
-                          "xenith-vm: XENITH_VM_BINARY (default: next to xend).\n";
+                          "xenith-vm: XENITH_VM_BINARY (default: next to xend).\n"
+                          "cgroups: XENITH_CGROUP_ROOT (default /sys/fs/cgroup), XENITH_CGROUP_PARENT (default xenith).\n";
 
 std::string self_dir()
 {
@@ -57,6 +58,11 @@ Result<Setup> load_setup()
     setup.options.socket_path = config.xend_unix_path.empty() ? setup.options.dirs.default_socket_path() : config.xend_unix_path;
     char const* vm = std::getenv("XENITH_VM_BINARY");
     setup.options.vm_binary = vm && *vm ? vm : self_dir() + "/xenith-vm";
+    char const* cgroup_root = std::getenv("XENITH_CGROUP_ROOT");
+    char const* cgroup_parent = std::getenv("XENITH_CGROUP_PARENT");
+    setup.options.cgroup_root = cgroup_root && *cgroup_root ? cgroup_root : "/sys/fs/cgroup";
+    if (cgroup_parent && *cgroup_parent)
+        setup.options.cgroup_parent = cgroup_parent;
     setup.log_path = config.logfile.empty() ? setup.options.dirs.default_log_path() : config.logfile;
     return setup;
 }

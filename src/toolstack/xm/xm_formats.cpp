@@ -4,6 +4,8 @@
 #include <ctime>
 #include <fmt/format.h>
 
+#include "toolstack/config/cpu_list.h"
+
 namespace xenith::xm {
 
 namespace {
@@ -87,23 +89,37 @@ std::string format_vcpu_list(Json const& domains)
             char s = state.find('p') != std::string::npos ? 'p' : state.find('b') != std::string::npos ? 'b' : 'r';
             std::string three = s == 'r' ? "r--" : s == 'b' ? "-b-" : "--p";
             for (unsigned v = 0; v < count; ++v)
-                out += fmt::format("{:<32} {:>3} {:>5} {:>5} {:>5} {:>9.1f} {}\n", name, id, v, "-", three,
+                out += fmt::format("{:<32} {:>3} {:>5} {:>5} {:>5}  {:>8.1f} {}\n", name, id, v, "-", three,
                     v == 0 ? d.value("cpu_seconds", 0.0) : 0.0, "any cpu");
             continue;
         }
         for (auto const& v : *vcpus) {
-            std::string three = !v.value("online", false) ? "--p" : v.value("running", false) ? "r--" : "-b-";
+            // Xen 3.x: an online VCPU is r (on a CPU now) or -, then b (blocked) or -, then -;
+            // an offline one is --p with no CPU.
+            bool online = v.value("online", false);
+            std::string three = !online ? "--p"
+                                        : std::string(v.value("running", false) ? "r" : "-") + (v.value("blocked", false) ? "b" : "-") + "-";
             int cpu = v.value("host_cpu", -1);
-            std::string affinity = "any cpu";
-            if (auto a = v.find("affinity"); a != v.end() && a->is_array() && !a->empty()) {
-                affinity.clear();
+            std::vector<unsigned> cpus;
+            if (auto a = v.find("affinity"); a != v.end() && a->is_array())
                 for (auto const& c : *a)
-                    affinity += (affinity.empty() ? "" : ",") + c.dump();
-            }
-            out += fmt::format("{:<32} {:>3} {:>5} {:>5} {:>5} {:>9.1f} {}\n", name, id, v.value("id", 0u),
-                cpu >= 0 ? std::to_string(cpu) : "-", three, v.value("cpu_seconds", 0.0), affinity);
+                    if (c.is_number_unsigned())
+                        cpus.push_back(c.get<unsigned>());
+            // xend sends [] for a VCPU allowed on every host CPU.
+            out += fmt::format("{:<32} {:>3} {:>5} {:>5} {:>5}  {:>8.1f} {}\n", name, id, v.value("id", 0u),
+                online && cpu >= 0 ? std::to_string(cpu) : "-", three, v.value("cpu_seconds", 0.0), format_cpu_affinity(cpus, 0));
         }
     }
+    return out;
+}
+
+std::string format_sched_credit(Json const& domains)
+{
+    // xm's '%-33s %-2s %-6s %-4s' header and '%(name)-32s %(domid)3d %(weight)6d %(cap)4d' rows.
+    std::string out = fmt::format("{:<33} {:<2} {:<6} {:<4}\n", "Name", "ID", "Weight", "Cap");
+    for (auto const& d : domains)
+        out += fmt::format("{:<32} {:>3} {:>6} {:>4}\n", d.value("name", std::string("?")), id_text(d), d.value("weight", -1L),
+            d.value("cap", -1L));
     return out;
 }
 

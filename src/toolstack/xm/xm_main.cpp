@@ -365,6 +365,69 @@ Outcome cmd_mem_set(Context const& ctx, Args const& args) { return number_op(ctx
 Outcome cmd_mem_max(Context const& ctx, Args const& args) { return number_op(ctx, args, "mem-max", "mib", "a memory size in MiB"); }
 Outcome cmd_vcpu_set(Context const& ctx, Args const& args) { return number_op(ctx, args, "vcpu-set", "count", "a VCPU count"); }
 
+Outcome cmd_vcpu_pin(Context const& ctx, Args const& args)
+{
+    if (args.size() != 3)
+        return usage_error("'xm vcpu-pin' requires a domain, a VCPU number (or all) and a CPU list");
+    Json vcpu = args[1];
+    if (args[1] != "all") {
+        auto number = parse_count(args[1], "VCPU");
+        if (!number)
+            return error(number.error().message());
+        vcpu = *number;
+    }
+    auto reply = ctx.call("vcpu-pin", { { "domain", args[0] }, { "vcpu", vcpu }, { "cpus", args[2] } });
+    if (!reply)
+        return error(reply.error().message());
+    return {};
+}
+
+// xm sched-credit [-d D [-w W] [-c C]]: getopt's "d:w:c:" with --domain=, --weight=, --cap=.
+Outcome cmd_sched_credit(Context const& ctx, Args const& args)
+{
+    static constexpr std::pair<char const*, char const*> kOptions[] = { { "-d", "domain" }, { "-w", "weight" }, { "-c", "cap" } };
+    Json request = Json::object();
+    for (size_t i = 0; i < args.size(); ++i) {
+        std::string const& arg = args[i];
+        std::string key, value;
+        for (auto [flag, name] : kOptions) {
+            std::string long_form = std::string("--") + name;
+            if (arg == flag || arg == long_form) {
+                if (i + 1 == args.size())
+                    return usage_error(fmt::format("option {} requires an argument", arg));
+                key = name;
+                value = args[++i];
+            } else if (arg.starts_with(flag) && arg.size() > 2 && arg[1] != '-') {
+                key = name;
+                value = arg.substr(2);
+            } else if (arg.starts_with(long_form + "=")) {
+                key = name;
+                value = arg.substr(long_form.size() + 1);
+            }
+            if (!key.empty())
+                break;
+        }
+        if (key.empty())
+            return usage_error(fmt::format("unexpected argument {}", arg));
+        if (key == "domain") {
+            request["domain"] = value;
+            continue;
+        }
+        auto number = parse_count(value, key == "weight" ? "weight" : "cap");
+        if (!number)
+            return error(number.error().message());
+        request[key] = *number;
+    }
+    if (!request.contains("domain") && (request.contains("weight") || request.contains("cap")))
+        return usage_error("No domain given.");
+    auto reply = ctx.call("sched-credit", request);
+    if (!reply)
+        return error(reply.error().message());
+    if (!request.contains("weight") && !request.contains("cap"))
+        std::fputs(format_sched_credit(reply->value("domains", Json::array())).c_str(), stdout);
+    return {};
+}
+
 Outcome cmd_sysrq(Context const& ctx, Args const& args)
 {
     if (args.size() != 2 || args[1].size() != 1)
@@ -520,6 +583,8 @@ constexpr Command kCommands[] = {
     { "uptime", cmd_uptime, "[-s] [Domain, ...]", "Print uptime for all or some domains." },
     { "vcpu-list", cmd_vcpu_list, "[Domain, ...]", "List the VCPUs of all or some domains." },
     { "vcpu-set", cmd_vcpu_set, "<Domain> <vCPUs>", "Set the number of active VCPUs of a domain." },
+    { "vcpu-pin", cmd_vcpu_pin, "<Domain> <VCPU|all> <CPUs|all>", "Set which host CPUs a VCPU may run on (e.g. 0-3,^1)." },
+    { "sched-credit", cmd_sched_credit, "[-d <Domain> [-w <Weight>] [-c <Cap>]]", "Get or set a domain's credit scheduler weight and cap." },
     { "mem-set", cmd_mem_set, "<Domain> <Mem>", "Set the current memory of a domain, in MiB." },
     { "mem-max", cmd_mem_max, "<Domain> <Mem>", "Set the maximum memory of a domain, in MiB." },
     { "sysrq", cmd_sysrq, "<Domain> <letter>", "Send a sysrq key to a domain." },

@@ -1,6 +1,8 @@
 // Machine: SMP start through HSM, shutdown outcomes, destroy and pause, on real harts.
 #include <gtest/gtest.h>
 
+#include <chrono>
+#include <sched.h>
 #include <thread>
 
 #include "board/test_images.h"
@@ -87,6 +89,53 @@ TEST(Machine, StatusReportsVcpusAndMemory)
     ASSERT_EQ(s.vcpus.size(), 2u);
     EXPECT_TRUE(s.vcpus[0].online);
     EXPECT_FALSE(s.vcpus[1].online);
+}
+
+TEST(Machine, PinBeforeRunAppliesWhenTheThreadStartsAndCanChangeWhileRunning)
+{
+    cpu_set_t allowed;
+    ASSERT_EQ(::sched_getaffinity(0, sizeof(allowed), &allowed), 0);
+    int first = -1, last = -1;
+    for (int c = 0; c < CPU_SETSIZE; ++c) {
+        if (CPU_ISSET(c, &allowed)) {
+            first = first < 0 ? c : first;
+            last = c;
+        }
+    }
+    auto m = make_machine(1); // hart 0 idles in WFI after its hart_start of hart 1 fails
+    ASSERT_TRUE(m);
+    ASSERT_TRUE(m->load(hsm_images()));
+    // xend pins as soon as the control socket answers, which can be before run() made threads.
+    ASSERT_TRUE(m->pin_vcpu(0, { last }));
+    auto missing = m->pin_vcpu(1, { first });
+    ASSERT_FALSE(missing);
+    EXPECT_EQ(missing.error().message(), "vcpu-pin: vCPU 1 does not exist (this domain has 1)");
+    EXPECT_FALSE(m->pin_vcpu(0, { -1 }));
+    std::thread checker([&] {
+        using namespace std::chrono_literals;
+        auto deadline = std::chrono::steady_clock::now() + 10s;
+        DomainStatus s;
+        do {
+            std::this_thread::sleep_for(10ms);
+            s = m->status();
+        } while (!(s.vcpus.size() == 1 && s.vcpus[0].blocked) && std::chrono::steady_clock::now() < deadline);
+        ASSERT_EQ(s.vcpus.size(), 1u);
+        EXPECT_EQ(s.vcpus[0].affinity, std::vector<int> { last });
+        EXPECT_EQ(s.vcpus[0].host_cpu, last) << "it can only have run where it is pinned";
+        EXPECT_TRUE(s.vcpus[0].blocked) << "an idle hart waits in WFI";
+        EXPECT_FALSE(s.vcpus[0].running);
+        ASSERT_TRUE(m->pin_vcpu(0, { first }));
+        EXPECT_EQ(m->status().vcpus[0].affinity, std::vector<int> { first });
+        ASSERT_TRUE(m->pin_vcpu(0, {})); // any CPU again: every CPU this process may use
+        EXPECT_EQ(m->status().vcpus[0].affinity.size(), size_t(CPU_COUNT(&allowed)));
+        ASSERT_TRUE(m->pause());
+        std::this_thread::sleep_for(20ms);
+        EXPECT_FALSE(m->status().vcpus[0].blocked) << "a paused vCPU is not blocked (Xen shows ---)";
+        ASSERT_TRUE(m->destroy());
+    });
+    MachineOutcome outcome = m->run();
+    checker.join();
+    EXPECT_EQ(outcome.kind, MachineOutcome::Kind::Destroyed);
 }
 
 } // namespace

@@ -68,7 +68,7 @@ TEST_F(ControlChannelTest, StatusReportsDomainState)
     s.memory_mib = 256;
     s.cpu_seconds = 1.5;
     s.instret = 123456789012ull;
-    s.vcpus.push_back({ 0, true, false, 1.5, 1, {}, 123456789012ull });
+    s.vcpus.push_back({ 0, true, false, true, 1.5, 1, { 1 }, 123456789012ull });
     EXPECT_CALL(domain, status()).WillOnce(Return(s));
     auto reply = call(R"({"version":1,"op":"status"})");
     ASSERT_TRUE(reply["ok"].get<bool>());
@@ -80,6 +80,9 @@ TEST_F(ControlChannelTest, StatusReportsDomainState)
     ASSERT_EQ(back.vcpus.size(), 1u);
     EXPECT_EQ(back.vcpus[0].host_cpu, 1);
     EXPECT_EQ(back.vcpus[0].instret, 123456789012ull);
+    EXPECT_FALSE(back.vcpus[0].running);
+    EXPECT_TRUE(back.vcpus[0].blocked);
+    EXPECT_EQ(back.vcpus[0].affinity, std::vector<int> { 1 });
     EXPECT_EQ(reply["result"]["name"], "guest1");
 }
 

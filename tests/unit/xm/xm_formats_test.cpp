@@ -13,7 +13,7 @@ Json sample_domains()
     return Json::parse(R"([
         {"name":"Domain-0","id":0,"memory_mib":23940,"vcpus":2,"state":"r-----","cpu_seconds":812.43,"uptime_seconds":93784},
         {"name":"centos5","id":1,"memory_mib":128,"vcpus":1,"state":"-b----","cpu_seconds":3.14,"uptime_seconds":59,
-         "vcpu_info":[{"id":0,"online":true,"running":false,"cpu_seconds":3.14,"host_cpu":1,"affinity":[]}]},
+         "vcpu_info":[{"id":0,"online":true,"running":false,"blocked":true,"cpu_seconds":3.14,"host_cpu":1,"affinity":[]}]},
         {"name":"a-very-long-domain-name-that-is-exactly-40c","id":12,"memory_mib":1024,"vcpus":4,"state":"--p---","cpu_seconds":0,"uptime_seconds":90061},
         {"name":"defined","id":null,"memory_mib":256,"vcpus":2,"state":"------","cpu_seconds":0}
     ])");
@@ -86,6 +86,34 @@ TEST(XmVcpuList, GoldenTable)
         "Domain-0                           0     0     -   r--     812.4 any cpu\n"
         "Domain-0                           0     1     -   r--       0.0 any cpu\n"
         "centos5                            1     0     1   -b-       3.1 any cpu\n");
+}
+
+TEST(XmVcpuList, StatesTimesAndAffinityAsXen3)
+{
+    // Running, blocked, neither (paused) and offline VCPUs; pinned to one CPU, to ranges, to all.
+    auto domains = Json::parse(R"([{"name":"smp","id":7,"vcpus":4,"state":"r-----","vcpu_info":[
+        {"id":0,"online":true,"running":true,"blocked":false,"cpu_seconds":12345678.91,"host_cpu":1,"affinity":[1]},
+        {"id":1,"online":true,"running":false,"blocked":true,"cpu_seconds":0.04,"host_cpu":0,"affinity":[0,1,3,5,6,7]},
+        {"id":2,"online":true,"running":false,"blocked":false,"cpu_seconds":2.25,"host_cpu":0,"affinity":[]},
+        {"id":3,"online":false,"running":false,"blocked":false,"cpu_seconds":0,"host_cpu":1,"affinity":[2]}]}])");
+    EXPECT_EQ(xm::format_vcpu_list(domains),
+        "Name                              ID  VCPU   CPU State   Time(s) CPU Affinity\n"
+        "smp                                7     0     1   r--  12345678.9 1\n"
+        "smp                                7     1     0   -b-       0.0 0-1,3,5-7\n"
+        "smp                                7     2     0   ---       2.2 any cpu\n"
+        "smp                                7     3     -   --p       0.0 2\n");
+}
+
+TEST(XmSchedCredit, GoldenTable)
+{
+    auto rows = Json::parse(R"([{"name":"Domain-0","id":0,"weight":256,"cap":0},
+        {"name":"centos5","id":1,"weight":512,"cap":50},
+        {"name":"a-very-long-domain-name-that-is-exactly-40c","id":12,"weight":65535,"cap":400}])");
+    EXPECT_EQ(xm::format_sched_credit(rows),
+        "Name                              ID Weight Cap \n"
+        "Domain-0                           0    256    0\n"
+        "centos5                            1    512   50\n"
+        "a-very-long-domain-name-that-is-exactly-40c  12  65535  400\n");
 }
 
 TEST(XmUptime, GoldenTable)
