@@ -7,6 +7,7 @@
 
 #include "base/log.h"
 #include "engine/domain/core_dump.h"
+#include "engine/domain/guest_agent.h"
 #include "engine/io/char_backend.h"
 #include "engine/io/event_loop.h"
 #include "engine/sbi/sbi_ids.h"
@@ -40,6 +41,8 @@ Result<std::unique_ptr<Machine>> Machine::create(board::BoardConfig const& confi
     m->m_running = std::make_unique<std::atomic<bool>[]>(m->m_board->hart_count());
     return m;
 }
+
+void Machine::set_guest_agent(std::unique_ptr<GuestAgent> agent) { m_agent = std::move(agent); }
 
 Machine::~Machine()
 {
@@ -87,6 +90,8 @@ void Machine::finish(MachineOutcome outcome)
         m_finishing = true;
     }
     m_changed.notify_all();
+    if (m_agent)
+        m_agent->shutdown();
     if (!m_board)
         return;
     m_board->hart_states().shutdown();
@@ -295,7 +300,11 @@ Status Machine::set_memory_target(uint64_t mib)
 
 Status Machine::set_online_vcpus(unsigned count)
 {
-    return fail("vcpu-set {}: changing online vCPUs of a running domain is not supported yet", count);
+    // Linux onlines and offlines its CPUs itself (HSM hart_start/hart_stop); the agent asks it to.
+    if (!m_agent)
+        return fail("vcpu-set {}: this domain has no guest agent channel (its virtio-mmio slots are all in use)", count);
+    XENITH_TRY(m_agent->set_online_vcpus(count, m_board->hart_count()));
+    return {};
 }
 
 Status Machine::pin_vcpu(unsigned vcpu, std::vector<int> const& host_cpus)
