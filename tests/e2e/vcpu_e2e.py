@@ -88,6 +88,29 @@ def vcpu_set_hotplug(host):
     expect_online(host, run, "hot", 2, 4)
 
 
+def vcpu_set_back_up_without_maxvcpus(host):
+    """vcpus=2 and no maxvcpus: the maximum is 2, and stays 2 after vcpu-set 1 lowers vcpus."""
+    host.start_xend()
+    path = host.write_config("pair")
+    with open(path) as f:
+        text = f.read().replace("vcpus = 1", "vcpus = 2")
+    with open(path, "w") as f:
+        f.write(text)
+    result = host.xm("create", "pair")
+    if "Started domain pair" not in result.stdout:
+        raise Failure("xm create printed %r" % result.stdout)
+    run, _ = login(host, "pair")
+    expect_online(host, run, "pair", 2, 2)
+    for count in (1, 2):
+        result = host.xm("vcpu-set", "pair", str(count), check=False)
+        if result.returncode != 0:
+            raise Failure("xm vcpu-set pair %d failed: %s" % (count, result.stderr.strip()))
+        expect_online(host, run, "pair", count, 2)
+    result = host.xm("vcpu-set", "pair", "3", check=False)
+    if result.returncode == 0 or "1..2" not in result.stderr:
+        raise Failure("xm vcpu-set pair 3 gave %d: %r" % (result.returncode, result.stderr))
+
+
 def vcpu_set_without_agent(host):
     """A guest with no agent (a bare Image that idles): vcpu-set fails after 5 s, saying why."""
     host.start_xend()
@@ -109,6 +132,7 @@ def vcpu_set_without_agent(host):
 
 SCENARIOS = {f.__name__: f for f in [
     vcpu_set_hotplug,
+    vcpu_set_back_up_without_maxvcpus,
     vcpu_set_without_agent,
 ]}
 
