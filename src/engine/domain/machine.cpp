@@ -303,6 +303,12 @@ Status Machine::set_online_vcpus(unsigned count)
     // Linux onlines and offlines its CPUs itself (HSM hart_start/hart_stop); the agent asks it to.
     if (!m_agent)
         return fail("vcpu-set {}: this domain has no guest agent channel (its virtio-mmio slots are all in use)", count);
+    {
+        std::lock_guard guard(m_lock);
+        if (m_paused)
+            return fail("domain {}: vcpu-set {}: the domain is paused, so its guest agent cannot answer; unpause it first",
+                m_agent->domain_name(), count);
+    }
     XENITH_TRY(m_agent->set_online_vcpus(count, m_board->hart_count()));
     return {};
 }

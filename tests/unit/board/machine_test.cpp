@@ -116,6 +116,11 @@ TEST(Machine, MaxVcpusHartsAreReportedOfflineAndVcpuSetNeedsTheAgent)
     auto above = m.set_online_vcpus(4);
     ASSERT_FALSE(above);
     EXPECT_EQ(above.error().message(), "domain m1: vcpu-set 4: the domain has maxvcpus 3; raise maxvcpus in its config and restart it for more");
+    ASSERT_TRUE(m.pause());
+    auto paused = m.set_online_vcpus(2);
+    ASSERT_FALSE(paused);
+    EXPECT_EQ(paused.error().message(), "domain m1: vcpu-set 2: the domain is paused, so its guest agent cannot answer; unpause it first");
+    ASSERT_TRUE(m.unpause());
     auto silent = m.set_online_vcpus(3);
     ASSERT_FALSE(silent);
     EXPECT_NE(silent.error().message().find("no guest agent answered on hvc1"), std::string::npos) << silent.error().message();
