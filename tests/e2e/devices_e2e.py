@@ -33,6 +33,10 @@ def login(host, name):
     """Attaches to NAME's console, waits for boot, logs in as root; returns a run(cmd) helper."""
     proc, out = host.open_console(name)
     host.console_wait(out, READY_MARKER, BOOT_TIMEOUT)
+    # Typing goes to ttyS0 (console=ttyS0), but the hvc0 getty's "login:" shows on the same
+    # console and may come first: wait for ttyS0's own banner, or the name is typed before its
+    # getty runs (and flushes it).
+    host.console_wait(out, "(/dev/ttyS0)", 60)
     proc.stdin.write(b"\n")
     proc.stdin.flush()
     host.console_wait(out, "login:", 60)

@@ -298,6 +298,7 @@ def create_list_console_shutdown(host):
         raise Failure("xm list table has no e2e1 row:\n" + table)
     proc, out = host.open_console("e2e1")
     host.console_wait(out, READY_MARKER, BOOT_TIMEOUT)
+    host.console_wait(out, "(/dev/ttyS0)", 60)  # typing goes to ttyS0; hvc0's prompt may come first
     proc.stdin.write(b"\n")
     proc.stdin.flush()
     host.console_wait(out, "login:", 60)

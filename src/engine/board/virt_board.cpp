@@ -38,9 +38,11 @@ Result<std::unique_ptr<VirtBoard>> VirtBoard::create(BoardConfig const& config, 
         return fail("--memory {}: must be between {} and {} MiB", config.memory_mib, min_memory_mib, 1ull << 20);
     if (config.vcpus < 1 || config.vcpus > max_vcpus)
         return fail("--vcpus {}: must be between 1 and {}", config.vcpus, max_vcpus);
+    if (config.max_vcpus != 0 && (config.max_vcpus < config.vcpus || config.max_vcpus > max_vcpus))
+        return fail("--maxvcpus {}: must be between --vcpus ({}) and {}", config.max_vcpus, config.vcpus, max_vcpus);
 
     std::unique_ptr<VirtBoard> b(new VirtBoard(config));
-    unsigned const n = config.vcpus;
+    unsigned const n = std::max(config.vcpus, config.max_vcpus);
 
     // RAM.
     b->m_memory = XENITH_TRY(GuestMemory::create(ram_base, config.memory_mib * MiB));
@@ -108,7 +110,30 @@ bool sbi_console_selected(std::string_view bootargs)
     }
     return hvc;
 }
+
+bool has_word_prefix(std::string_view bootargs, std::string_view prefix)
+{
+    size_t pos = 0;
+    while ((pos = bootargs.find(prefix, pos)) != std::string_view::npos) {
+        if (pos == 0 || bootargs[pos - 1] == ' ')
+            return true;
+        pos += prefix.size();
+    }
+    return false;
+}
 } // namespace
+
+std::string VirtBoard::effective_bootargs(std::string const& bootargs) const
+{
+    // Linux starts every hart of the FDT; maxcpus= makes it start only the boot vCPUs and keep
+    // the rest present but offline (stopped in HSM: no host CPU) until vcpu-set onlines them.
+    // A maxcpus= the user gave wins.
+    if (m_harts.size() <= m_config.vcpus || has_word_prefix(bootargs, "maxcpus="))
+        return bootargs;
+    return bootargs + (bootargs.empty() ? "" : " ") + fmt::format("maxcpus={}", m_config.vcpus);
+}
+
+unsigned VirtBoard::free_virtio_slots() const { return virtio_slots - unsigned(m_virtio.size()); }
 
 Result<unsigned> VirtBoard::add_virtio_device(VirtioFactory const& factory)
 {
@@ -135,8 +160,8 @@ Result<std::vector<uint8_t>> VirtBoard::build_fdt(std::string const& bootargs, u
     fdt.property("model", "riscv-virtio,xenith");
 
     fdt.begin_node("chosen");
-    if (!bootargs.empty())
-        fdt.property("bootargs", bootargs);
+    if (auto args = effective_bootargs(bootargs); !args.empty())
+        fdt.property("bootargs", args);
     fdt.property("stdout-path", fmt::format("/soc/serial@{:x}", uart_base));
     if (initrd_end > initrd_start) {
         fdt.property_u64("linux,initrd-start", initrd_start);

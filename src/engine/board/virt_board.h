@@ -46,8 +46,9 @@ enum class BootMode {
 
 struct BoardConfig {
     uint64_t memory_mib { 128 };
-    unsigned vcpus { 1 };
+    unsigned vcpus { 1 };          // online at boot
     BootMode boot { BootMode::Pv };
+    unsigned max_vcpus { 0 };      // harts in the machine (and its FDT); 0 = vcpus
 };
 
 // What goes into RAM. PV needs a kernel; firmware mode needs firmware, the kernel is optional.
@@ -88,17 +89,24 @@ public:
     // Only before load(). Example:
     //   board.add_virtio_device([&](VirtioSlot slot) { return std::make_unique<VirtioRng>(slot, mem); });
     Result<unsigned> add_virtio_device(VirtioFactory const& factory);
+    unsigned free_virtio_slots() const;
 
     // Places the images, builds the FDT, writes it to RAM and resets the harts for boot.
     Result<BootLayout> load(BootImages const& images);
     // The FDT as load() would write it, for --dtb-out and tests.
     Result<std::vector<uint8_t>> build_fdt(std::string const& bootargs, uint64_t initrd_start, uint64_t initrd_end) const;
+    // The command line the FDT carries: `bootargs`, plus maxcpus=<vcpus> when there are more
+    // harts than boot vCPUs and the user gave no maxcpus= of their own.
+    std::string effective_bootargs(std::string const& bootargs) const;
 
     BootMode boot_mode() const { return m_config.boot; }
     GuestMemory& memory() { return *m_memory; }
     Bus& bus() { return m_bus; }
     Plic& plic() { return *m_plic; }
     unsigned hart_count() const { return unsigned(m_harts.size()); }
+    // Harts beyond this are possible but offline at boot: load() puts maxcpus= on the
+    // command line, so Linux leaves them stopped until they are onlined (xm vcpu-set).
+    unsigned boot_vcpus() const { return m_config.vcpus; }
     riscv::Hart& hart(unsigned i) { return *m_harts[i]; }
     sbi::HartStates& hart_states() { return *m_hart_states; }
 

@@ -17,6 +17,13 @@ namespace xenith {
 namespace {
 
 
+// Requests that wait for the guest; they are answered from a worker thread.
+bool is_slow(std::string_view line)
+{
+    auto request = nlohmann::json::parse(line, nullptr, false);
+    return request.is_object() && request.value("op", std::string()) == control::kOpVcpuSet;
+}
+
 nlohmann::json from_status(Status const& status)
 {
     if (!status)
@@ -46,6 +53,8 @@ ControlChannel::ControlChannel(EventLoop& loop, DomainControl& control, ControlC
 
 ControlChannel::~ControlChannel()
 {
+    *m_alive = false;
+    reap_workers(true);
     m_loop.remove(m_listener.get());
     for (auto& [fd, connection] : m_connections)
         m_loop.remove(fd);
@@ -59,7 +68,7 @@ void ControlChannel::on_accept()
         if (!fd)
             return;
         int raw = fd.get();
-        m_connections[raw] = Connection { std::move(fd), {} };
+        m_connections[raw] = Connection { std::move(fd), {}, m_next_serial++ };
         if (auto status = m_loop.add(raw, EPOLLIN | EPOLLRDHUP, [this, raw](uint32_t) { on_readable(raw); }); !status) {
             log::warn("control {}: {}", m_options.socket_path, status.error().message());
             m_connections.erase(raw);
@@ -86,24 +95,65 @@ void ControlChannel::on_readable(int fd)
     while ((newline = connection.input.find('\n')) != std::string::npos) {
         std::string line = connection.input.substr(0, newline);
         connection.input.erase(0, newline + 1);
-        std::string reply = handle_line(line) + "\n";
-        // Replies are small; a peer that does not read them is dropped rather than buffered.
-        size_t done = 0;
-        while (done < reply.size()) {
-            ssize_t w = ::send(fd, reply.data() + done, reply.size() - done, MSG_NOSIGNAL);
-            if (w < 0 && errno == EINTR)
-                continue;
-            if (w <= 0) {
-                close_connection(fd);
-                return;
-            }
-            done += size_t(w);
+        if (is_slow(line)) {
+            answer_later(fd, std::move(line));
+            continue;
         }
+        if (!send_reply(fd, handle_line(line) + "\n"))
+            return;
     }
     if (connection.input.size() > kMaxLine) {
         log::warn("control {}: request longer than {} bytes; closing the connection", m_options.socket_path, kMaxLine);
         close_connection(fd);
     }
+}
+
+bool ControlChannel::send_reply(int fd, std::string const& reply)
+{
+    // Replies are small; a peer that does not read them is dropped rather than buffered.
+    size_t done = 0;
+    while (done < reply.size()) {
+        ssize_t w = ::send(fd, reply.data() + done, reply.size() - done, MSG_NOSIGNAL);
+        if (w < 0 && errno == EINTR)
+            continue;
+        if (w <= 0) {
+            close_connection(fd);
+            return false;
+        }
+        done += size_t(w);
+    }
+    return true;
+}
+
+void ControlChannel::answer_later(int fd, std::string line)
+{
+    reap_workers(false);
+    uint64_t serial = m_connections.at(fd).serial;
+    auto done = std::make_shared<std::atomic<bool>>(false);
+    std::weak_ptr<bool> alive = m_alive;
+    std::thread thread([this, fd, serial, done, alive, line = std::move(line)] {
+        std::string reply = handle_line(line) + "\n";
+        m_loop.post([this, fd, serial, alive, reply = std::move(reply)] {
+            auto still = alive.lock();
+            if (!still || !*still)
+                return;
+            auto it = m_connections.find(fd);
+            if (it != m_connections.end() && it->second.serial == serial)
+                send_reply(fd, reply);
+        });
+        *done = true;
+    });
+    m_workers.push_back({ std::move(thread), std::move(done) });
+}
+
+void ControlChannel::reap_workers(bool all)
+{
+    std::erase_if(m_workers, [all](Worker& w) {
+        if (!all && !*w.done)
+            return false;
+        w.thread.join();
+        return true;
+    });
 }
 
 void ControlChannel::close_connection(int fd)

@@ -11,6 +11,7 @@
 
 #include "base/log.h"
 #include "engine/domain/core_dump.h"
+#include "engine/domain/guest_agent.h"
 #include "engine/io/char_backend.h"
 #include "engine/io/event_loop.h"
 #include "engine/sbi/sbi_ids.h"
@@ -73,6 +74,8 @@ Result<std::unique_ptr<Machine>> Machine::create(board::BoardConfig const& confi
     return m;
 }
 
+void Machine::set_guest_agent(std::unique_ptr<GuestAgent> agent) { m_agent = std::move(agent); }
+
 Machine::~Machine()
 {
     finish({ MachineOutcome::Kind::Destroyed, 0, "machine destroyed" });
@@ -119,6 +122,8 @@ void Machine::finish(MachineOutcome outcome)
         m_finishing = true;
     }
     m_changed.notify_all();
+    if (m_agent)
+        m_agent->shutdown();
     if (!m_board)
         return;
     m_board->hart_states().shutdown();
@@ -347,7 +352,17 @@ Status Machine::set_memory_target(uint64_t mib)
 
 Status Machine::set_online_vcpus(unsigned count)
 {
-    return fail("vcpu-set {}: changing online vCPUs of a running domain is not supported yet", count);
+    // Linux onlines and offlines its CPUs itself (HSM hart_start/hart_stop); the agent asks it to.
+    if (!m_agent)
+        return fail("vcpu-set {}: this domain has no guest agent channel (its virtio-mmio slots are all in use)", count);
+    {
+        std::lock_guard guard(m_lock);
+        if (m_paused)
+            return fail("domain {}: vcpu-set {}: the domain is paused, so its guest agent cannot answer; unpause it first",
+                m_agent->domain_name(), count);
+    }
+    XENITH_TRY(m_agent->set_online_vcpus(count, m_board->hart_count()));
+    return {};
 }
 
 Status Machine::pin_vcpu(unsigned vcpu, std::vector<int> const& host_cpus)

@@ -20,6 +20,7 @@ namespace xenith {
 
 class EventLoop;
 class CharBackend;
+class GuestAgent;
 
 // How a domain ended; xenith-vm turns it into its exit status (docs/xenith-vm.md).
 struct MachineOutcome {
@@ -71,6 +72,10 @@ public:
         m_memory_target = std::move(target);
     }
 
+    // What set_online_vcpus() asks: the guest agent on its virtio-console port, once one is
+    // plugged in (the machine keeps it alive as long as the board's devices). Set before run().
+    void set_guest_agent(std::unique_ptr<GuestAgent> agent);
+
     // --- DomainControl
     DomainStatus status() const override;
     Status request_shutdown() override;
@@ -79,6 +84,7 @@ public:
     Status pause() override;
     Status unpause() override;
     Status set_memory_target(uint64_t mib) override;
+    // Blocks until the guest agent answers (seconds): call it off the I/O thread.
     Status set_online_vcpus(unsigned count) override;
     Status pin_vcpu(unsigned vcpu, std::vector<int> const& host_cpus) override;
     Status sysrq(char key) override;
@@ -103,6 +109,7 @@ private:
     std::function<Status()> m_reboot_button;
     std::function<Status(uint64_t)> m_set_memory_target;
     std::function<uint64_t()> m_memory_target;
+    std::unique_ptr<GuestAgent> m_agent; // before m_board: the agent's device refers to it
     board::BoardConfig m_config;
     std::unique_ptr<EventLoop> m_loop;
     std::unique_ptr<CharBackend> m_console;

@@ -4,9 +4,11 @@
 #include "base/log.h"
 #include "engine/dev/virtio/virtio_balloon.h"
 #include "engine/dev/virtio/virtio_blk.h"
+#include "engine/dev/virtio/virtio_console.h"
 #include "engine/dev/virtio/virtio_input.h"
 #include "engine/dev/virtio/virtio_net.h"
 #include "engine/dev/virtio/virtio_rng.h"
+#include "engine/domain/guest_agent.h"
 #include "engine/domain/machine.h"
 #include "engine/io/block_backend.h"
 #include "engine/io/net_backend.h"
@@ -137,6 +139,19 @@ Status attach_vm_devices(Machine& machine, VmDeviceOptions const& options)
         power_key->press_power_key();
         return {};
     });
+
+    // The guest agent's channel, last so it never takes a slot from a disk or a NIC. Linux
+    // names it hvc1 (the SBI console is hvc0).
+    if (machine.board().free_virtio_slots() == 0) {
+        log::warn("domain {}: no free virtio-mmio slot for the guest agent console; xm vcpu-set will not work", options.domain_name);
+        return {};
+    }
+    auto agent = std::make_unique<GuestAgent>(options.domain_name);
+    auto* channel = XENITH_TRY(plug<VirtioConsole>(machine, [&](VirtioSlot slot) -> Result<std::unique_ptr<VirtioConsole>> {
+        return std::make_unique<VirtioConsole>(slot, machine.board().memory(), *agent);
+    }));
+    channel->attach_input();
+    machine.set_guest_agent(std::move(agent));
     return {};
 }
 

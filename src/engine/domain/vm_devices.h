@@ -19,8 +19,9 @@ struct VmDeviceOptions {
     uint64_t memory_mib { 0 };       // balloon target at boot (RAM is sized to maxmem)
 };
 
-// Disks (in guest order: the lowest vdev becomes /dev/vda), NICs, then rng, balloon and the power
-// key. Wires Machine's shutdown/reboot buttons and memory target to them.
+// Disks (in guest order: the lowest vdev becomes /dev/vda), NICs, then rng, balloon, the power
+// key and, if a slot is left, the guest agent's virtio-console. Wires Machine's shutdown/reboot
+// buttons, memory target and guest agent to them.
 Status attach_vm_devices(Machine& machine, VmDeviceOptions const& options);
 
 } // namespace xenith

@@ -15,6 +15,7 @@ Result<VmCommandLine> parse_vm_options(int argc, char const* const* argv)
     app.add_option("--bios", o.bios, "M-mode firmware (ELF or raw at 0x80000000); firmware boot instead of PV");
     app.add_option("--memory", o.memory_mib, "RAM in MiB")->default_val(128);
     app.add_option("--vcpus", o.vcpus, "number of vCPUs")->default_val(1);
+    app.add_option("--maxvcpus", o.maxvcpus, "vCPUs the domain can have (vcpu-set); the ones above --vcpus start offline");
     app.add_option("--console", o.console, "console backend: stdio or socket:PATH")->default_val("stdio");
     app.add_option("--maxmem", o.maxmem_mib, "maximum RAM in MiB (the balloon gives back the rest)");
     app.add_option("--name", o.name, "domain name");
@@ -41,6 +42,8 @@ Result<VmCommandLine> parse_vm_options(int argc, char const* const* argv)
         return fail("--console {}: unknown console (supported: stdio, socket:PATH)", o.console);
     if (o.maxmem_mib && o.maxmem_mib < o.memory_mib)
         return fail("--maxmem {}: below --memory {}", o.maxmem_mib, o.memory_mib);
+    if (o.maxvcpus && o.maxvcpus < o.vcpus)
+        return fail("--maxvcpus {}: below --vcpus {}", o.maxvcpus, o.vcpus);
     if (o.kernel.empty() && o.bios.empty() && o.dtb_out.empty())
         return fail("nothing to boot: give --kernel (PV boot) or --bios (firmware boot)");
     if (!o.initrd.empty() && o.kernel.empty())

@@ -17,6 +17,7 @@ struct VmOptions {
     std::string bios;
     uint64_t memory_mib { 128 };
     unsigned vcpus { 1 };
+    unsigned maxvcpus { 0 };              // --maxvcpus: harts in the machine, vcpus of them online at boot
     std::string console { "stdio" };
     std::string dtb_out;
     std::string log_level { "warn" };

@@ -88,7 +88,7 @@ constexpr std::array ignored_keys {
     IgnoredKey { "on_soft_reset", "not supported, ignored" },
     IgnoredKey { "bootloader_args", "ignored: bootloaders are not run" },
     IgnoredKey { "bootargs", "deprecated (bootloader_args in xl) and ignored: bootloaders are not run" },
-    IgnoredKey { "vcpu_avail", "not supported, ignored: all vcpus start online" },
+    IgnoredKey { "vcpu_avail", "not supported, ignored: the first `vcpus` of `maxvcpus` start online" },
     IgnoredKey { "seclabel", "not supported, ignored: no XSM/FLASK labels" },
     IgnoredKey { "access_control", "not supported, ignored: no XSM/FLASK labels" },
     IgnoredKey { "features", "not supported, ignored" },

@@ -930,15 +930,21 @@ Result<Json> Xend::op_forward(std::string const& op, Json const& args)
     } else if (op == "sysrq") {
         forwarded["key"] = XENITH_TRY(api::string_arg(args, "key"));
     }
-    auto result = XENITH_TRY(control_call(*r, op, forwarded));
+    // vcpu-set waits for the guest agent: up to 5 s for it to answer, then for the guest to
+    // online or offline its CPUs (xenith-vm gives up after 60 s).
+    auto timeout = op == "vcpu-set" ? std::chrono::milliseconds(70000) : std::chrono::milliseconds(2000);
+    auto result = XENITH_TRY(control_call(*r, op, forwarded, timeout));
     if (op == "pause")
         r->paused = true;
     else if (op == "unpause")
         r->paused = false;
     else if (op == "mem-set")
         r->config.memory_mib = forwarded["mib"].get<uint64_t>();
-    else if (op == "vcpu-set")
+    else if (op == "vcpu-set") {
+        // Keep the ceiling when vcpus moves: maxvcpus 0 meant "the configured vcpus".
+        r->config.maxvcpus = std::max(r->config.maxvcpus, r->config.vcpus);
         r->config.vcpus = forwarded["count"].get<unsigned>();
+    }
     persist(*r);
     return result;
 }

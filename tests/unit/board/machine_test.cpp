@@ -6,6 +6,7 @@
 #include <thread>
 
 #include "board/test_images.h"
+#include "engine/domain/guest_agent.h"
 #include "engine/domain/machine.h"
 #include "engine/io/char_backend.h"
 
@@ -136,6 +137,42 @@ TEST(Machine, PinBeforeRunAppliesWhenTheThreadStartsAndCanChangeWhileRunning)
     MachineOutcome outcome = m->run();
     checker.join();
     EXPECT_EQ(outcome.kind, MachineOutcome::Kind::Destroyed);
+}
+
+TEST(Machine, MaxVcpusHartsAreReportedOfflineAndVcpuSetNeedsTheAgent)
+{
+    board::BoardConfig config { 64, 1, board::BootMode::Pv, 3 };
+    auto made = Machine::create(config, [](EventLoop&, std::function<void()>) -> Result<std::unique_ptr<CharBackend>> {
+        return std::unique_ptr<CharBackend>(std::make_unique<NullBackend>());
+    });
+    ASSERT_TRUE(made) << made.error().message();
+    auto& m = **made;
+    ASSERT_TRUE(m.load(hsm_images()));
+    auto s = m.status();
+    ASSERT_EQ(s.vcpus.size(), 3u);
+    EXPECT_TRUE(s.vcpus[0].online);
+    EXPECT_FALSE(s.vcpus[1].online);
+    EXPECT_FALSE(s.vcpus[2].online);
+
+    auto without = m.set_online_vcpus(2);
+    ASSERT_FALSE(without);
+    EXPECT_NE(without.error().message().find("no guest agent channel"), std::string::npos) << without.error().message();
+
+    // With an agent: the range is the machine's hart count, and nobody answering is an error.
+    auto agent = std::make_unique<GuestAgent>("m1", GuestAgent::Timeouts { std::chrono::milliseconds(50), std::chrono::milliseconds(50) });
+    agent->set_input_handler([](std::span<uint8_t const>) { });
+    m.set_guest_agent(std::move(agent));
+    auto above = m.set_online_vcpus(4);
+    ASSERT_FALSE(above);
+    EXPECT_EQ(above.error().message(), "domain m1: vcpu-set 4: the domain has maxvcpus 3; raise maxvcpus in its config and restart it for more");
+    ASSERT_TRUE(m.pause());
+    auto paused = m.set_online_vcpus(2);
+    ASSERT_FALSE(paused);
+    EXPECT_EQ(paused.error().message(), "domain m1: vcpu-set 2: the domain is paused, so its guest agent cannot answer; unpause it first");
+    ASSERT_TRUE(m.unpause());
+    auto silent = m.set_online_vcpus(3);
+    ASSERT_FALSE(silent);
+    EXPECT_NE(silent.error().message().find("no guest agent answered on hvc1"), std::string::npos) << silent.error().message();
 }
 
 } // namespace

@@ -116,6 +116,38 @@ TEST_F(BoardTest, FdtChosenHasBootargsStdoutAndInitrd)
     EXPECT_EQ(cells(dt, "/chosen", "linux,initrd-end"), std::vector<uint32_t>({ 0, 0x83100000 }));
 }
 
+TEST_F(BoardTest, MaxVcpusHartsExistAndOnlyVcpusBootOnline)
+{
+    auto b = VirtBoard::create({ 64, 1, BootMode::Pv, 4 }, console, [](TestFinisher::Outcome, uint32_t) { });
+    ASSERT_TRUE(b) << b.error().message();
+    board = std::move(*b);
+    EXPECT_EQ(board->hart_count(), 4u);
+    EXPECT_EQ(board->boot_vcpus(), 1u);
+    auto dtb = board->build_fdt("console=ttyS0", 0, 0).value();
+    void const* dt = dtb.data();
+    EXPECT_EQ(cells(dt, "/cpus/cpu@3", "reg"), std::vector<uint32_t>({ 3 }));
+    EXPECT_EQ(string_prop(dt, "/cpus/cpu@3", "status"), "okay");
+    EXPECT_EQ(string_prop(dt, "/chosen", "bootargs"), "console=ttyS0 maxcpus=1");
+    // The user's own maxcpus= wins; without spare harts nothing is added.
+    EXPECT_EQ(board->effective_bootargs("maxcpus=2 quiet"), "maxcpus=2 quiet");
+    EXPECT_EQ(board->effective_bootargs(""), "maxcpus=1");
+    EXPECT_EQ(board->effective_bootargs("xmaxcpus=9"), "xmaxcpus=9 maxcpus=1");
+    ASSERT_TRUE(board->load(pv_images()));
+    EXPECT_EQ(board->hart_states().state(0), sbi::HartState::Started);
+    for (unsigned i = 1; i < 4; ++i)
+        EXPECT_EQ(board->hart_states().state(i), sbi::HartState::Stopped) << i;
+}
+
+TEST_F(BoardTest, MaxVcpusOutOfRangeIsAnError)
+{
+    auto below = VirtBoard::create({ 64, 2, BootMode::Pv, 1 }, console, [](TestFinisher::Outcome, uint32_t) { });
+    ASSERT_FALSE(below);
+    EXPECT_EQ(below.error().message(), "--maxvcpus 1: must be between --vcpus (2) and 64");
+    EXPECT_FALSE(VirtBoard::create({ 64, 2, BootMode::Pv, 65 }, console, [](TestFinisher::Outcome, uint32_t) { }));
+    make(2);
+    EXPECT_EQ(board->effective_bootargs("console=ttyS0"), "console=ttyS0");
+}
+
 TEST_F(BoardTest, PvLoadPlacesKernelInitrdAndDtbAndSetsBootRegisters)
 {
     make(2);

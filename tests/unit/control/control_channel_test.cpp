@@ -2,11 +2,14 @@
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
+#include <atomic>
+#include <chrono>
 #include <cstdlib>
 #include <cstring>
 #include <poll.h>
 #include <sys/socket.h>
 #include <sys/un.h>
+#include <thread>
 #include <unistd.h>
 
 #include "engine/domain/control_channel.h"
@@ -183,4 +186,58 @@ TEST_F(ControlChannelTest, ServesRequestsOverTheSocket)
     auto first = nlohmann::json::parse(got.substr(0, got.find('\n')));
     EXPECT_EQ(first["result"]["name"], "guest1");
     ::close(fd);
+}
+
+// vcpu-set waits for the guest agent; meanwhile the I/O thread keeps answering other requests.
+TEST_F(ControlChannelTest, SlowVcpuSetDoesNotBlockOtherRequests)
+{
+    loop->start();
+    std::atomic<bool> release { false };
+    struct Release {
+        std::atomic<bool>& flag;
+        ~Release() { flag = true; } // an early ASSERT must not leave the worker waiting
+    } release_on_exit { release };
+    EXPECT_CALL(domain, set_online_vcpus(3)).WillOnce([&](unsigned) -> Status {
+        while (!release)
+            std::this_thread::sleep_for(std::chrono::milliseconds(5));
+        return fail("domain guest1: the guest said no");
+    });
+    EXPECT_CALL(domain, status()).WillOnce(Return(DomainStatus {}));
+    auto connect = [&] {
+        int fd = ::socket(AF_UNIX, SOCK_STREAM, 0);
+        sockaddr_un addr {};
+        addr.sun_family = AF_UNIX;
+        std::strcpy(addr.sun_path, (dir + "/control.sock").c_str());
+        EXPECT_EQ(::connect(fd, reinterpret_cast<sockaddr*>(&addr), sizeof(addr)), 0);
+        return fd;
+    };
+    auto read_line = [](int fd, int timeout_ms) -> std::string {
+        std::string got;
+        while (got.find('\n') == std::string::npos) {
+            pollfd p { fd, POLLIN, 0 };
+            if (::poll(&p, 1, timeout_ms) <= 0)
+                return "";
+            char buf[1024];
+            ssize_t n = ::read(fd, buf, sizeof(buf));
+            if (n <= 0)
+                return "";
+            got.append(buf, size_t(n));
+        }
+        return got;
+    };
+    int slow = connect();
+    std::string set = "{\"version\":1,\"op\":\"vcpu-set\",\"count\":3}\n";
+    ASSERT_EQ(::write(slow, set.data(), set.size()), ssize_t(set.size()));
+    int quick = connect();
+    std::string status = "{\"version\":1,\"op\":\"status\"}\n";
+    ASSERT_EQ(::write(quick, status.data(), status.size()), ssize_t(status.size()));
+    auto status_reply = read_line(quick, 2000);
+    ASSERT_FALSE(status_reply.empty()) << "status was not answered while vcpu-set waited";
+    EXPECT_TRUE(nlohmann::json::parse(status_reply)["ok"].get<bool>());
+    release = true;
+    auto set_reply = nlohmann::json::parse(read_line(slow, 2000));
+    EXPECT_FALSE(set_reply["ok"].get<bool>());
+    EXPECT_EQ(set_reply["error"], "domain guest1: the guest said no");
+    ::close(slow);
+    ::close(quick);
 }
