@@ -38,7 +38,7 @@ std::optional<VmExitInfo> read_exit_file(std::string const& path);
 struct LaunchSettings {
     std::string vm_binary;
     uint64_t console_limit_bytes { 1024 * 1024 };
-    std::string core_dump_dir; // where xenith-vm writes a core dump if the guest crashes; empty: none
+    std::string core_dump_dir {}; // where xenith-vm writes a core dump if the guest crashes; empty: none
 };
 
 // The xenith-vm command line for a record (argv[0] included). Pure: unit tested.
