@@ -415,7 +415,7 @@ TEST_P(VirtioBlkTest, ManyRequestsInOneNotification)
     }
     if (GetParam() == BlockBackendKind::Aio) {
         // Batched: one io_uring_enter for the sixteen requests of one notification.
-        EXPECT_EQ(static_cast<UringBlockBackend&>(device->backend()).submit_calls(), 1u);
+        EXPECT_EQ(static_cast<UringBlockBackend&>(*device->backend()).submit_calls(), 1u);
     }
 }
 

@@ -1,6 +1,8 @@
 // VirtioBlk: request parsing, validation and completion.
 #include "engine/dev/virtio/virtio_blk.h"
 
+#include <cstring>
+
 #include "base/log.h"
 #include "engine/mem/guest_memory.h"
 
@@ -8,21 +10,21 @@ namespace xenith {
 
 using namespace virtio_blk;
 
-static uint64_t blk_features(BlockBackend const& backend)
+static uint64_t blk_features(BlockBackend const* backend)
 {
     uint64_t f = f_seg_max | f_blk_size | f_flush | f_discard | f_write_zeroes;
-    if (backend.read_only())
+    if (backend && backend->read_only())
         f |= f_ro;
     return f;
 }
 
 VirtioBlk::VirtioBlk(VirtioSlot slot, GuestMemory& memory, std::unique_ptr<BlockBackend> backend, std::string serial)
-    : VirtioMmioDevice(fmt::format("virtio-blk@{:x}", slot.base), slot, memory, virtio::DeviceId::Block, blk_features(*backend), { queue_size }, config_size)
+    : VirtioMmioDevice(fmt::format("virtio-blk@{:x}", slot.base), slot, memory, virtio::DeviceId::Block, blk_features(backend.get()), { queue_size }, config_size)
     , m_backend(std::move(backend))
     , m_serial(std::move(serial))
-    , m_capacity(m_backend->size() / sector_size)
+    , m_capacity(m_backend ? m_backend->size() / sector_size : 0)
 {
-    config_put<uint64_t>(cfg_capacity, m_capacity);
+    config_put<uint64_t>(cfg_capacity, m_capacity.load());
     // Linux adds two for the header and status; keep whole chains within the queue.
     config_put<uint32_t>(cfg_seg_max, queue_size - 2);
     config_put<uint32_t>(cfg_blk_size, sector_size);
@@ -40,17 +42,93 @@ VirtioBlk::~VirtioBlk()
     m_backend.reset();
 }
 
+bool VirtioBlk::has_medium() const
+{
+    std::lock_guard guard(m_backend_lock);
+    return m_backend != nullptr;
+}
+
+std::string VirtioBlk::medium_path() const
+{
+    std::lock_guard guard(m_backend_lock);
+    return m_backend ? m_backend->path() : std::string();
+}
+
+bool VirtioBlk::medium_read_only() const
+{
+    std::lock_guard guard(m_backend_lock);
+    return m_backend && m_backend->read_only();
+}
+
+void VirtioBlk::publish_capacity(uint64_t sectors)
+{
+    {
+        std::lock_guard guard(m_lock);
+        config_put<uint64_t>(cfg_capacity, sectors);
+    }
+    // Linux's virtblk_config_changed re-reads the capacity and resizes /dev/vdX.
+    notify_config_change();
+}
+
+Status VirtioBlk::attach(std::unique_ptr<BlockBackend> backend, std::string serial)
+{
+    if (!backend)
+        return fail("{}: attach without a disk image", name());
+    uint64_t sectors = backend->size() / sector_size;
+    {
+        std::lock_guard guard(m_backend_lock);
+        if (m_backend)
+            return fail("{} already holds {}; detach it first", name(), m_backend->path());
+        m_backend = std::move(backend);
+        m_serial = std::move(serial);
+        m_capacity = sectors;
+    }
+    publish_capacity(sectors);
+    return {};
+}
+
+Status VirtioBlk::detach()
+{
+    std::unique_ptr<BlockBackend> backend;
+    {
+        // Between two batches: every request popped so far is already in the backend.
+        std::lock_guard guard(m_backend_lock);
+        backend = std::move(m_backend);
+        m_capacity = 0;
+    }
+    if (!backend)
+        return fail("{} holds no disk", name());
+    std::string path = backend->path();
+    // The flush runs after what is queued (in order on the worker; drained by io_uring), and
+    // destroying a backend completes everything in flight on this thread, so the result is
+    // known once it is gone, and no completion can outlive the image.
+    auto flushed = std::make_shared<std::atomic<int64_t>>(1);
+    if (!backend->read_only())
+        backend->flush([flushed](int64_t r) { flushed->store(r); });
+    else
+        flushed->store(0);
+    backend->submit();
+    backend.reset();
+    publish_capacity(0);
+    if (int64_t r = flushed->load(); r < 0)
+        return fail("{}: flushing {} before detaching it failed: {}", name(), path, std::strerror(int(-r)));
+    return {};
+}
+
 bool VirtioBlk::in_range(uint64_t sector, uint64_t sectors) const
 {
-    return sector <= m_capacity && sectors <= m_capacity - sector;
+    uint64_t capacity = m_capacity.load();
+    return sector <= capacity && sectors <= capacity - sector;
 }
 
 void VirtioBlk::queue_notify(unsigned index)
 {
+    std::lock_guard guard(m_backend_lock);
     while (auto chain = pop(index))
         handle(std::move(*chain));
     // One kernel submission for everything this notification made available.
-    m_backend->submit();
+    if (m_backend)
+        m_backend->submit();
 }
 
 void VirtioBlk::finish(DescriptorChain const& chain, uint8_t status)
@@ -67,6 +145,11 @@ void VirtioBlk::handle(DescriptorChain chain)
     if (chain.writable_bytes() == 0) {
         log::warn("{}: request without a status byte; returned unprocessed", name());
         complete(0, chain, 0);
+        return;
+    }
+    // An empty slot (no medium attached) fails everything, as a drive without media does.
+    if (!m_backend) {
+        finish(chain, s_ioerr);
         return;
     }
     RequestHeader header {};

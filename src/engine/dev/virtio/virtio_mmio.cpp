@@ -31,6 +31,12 @@ uint32_t VirtioMmioDevice::device_status() const
     return m_status;
 }
 
+uint64_t VirtioMmioDevice::queue_desc_address(unsigned index) const
+{
+    std::lock_guard guard(m_lock);
+    return index < m_queues.size() ? m_queues[index]->desc_addr() : 0;
+}
+
 uint64_t VirtioMmioDevice::read(uint64_t offset, unsigned size)
 {
     if (offset >= mmio::config) {

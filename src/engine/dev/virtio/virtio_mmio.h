@@ -52,6 +52,10 @@ public:
     uint32_t irq() const { return m_irq; }
     uint32_t device_status() const;
     uint64_t device_features() const { return m_device_features; }
+    // For listings (xm block-list/network-list): whether the guest's driver runs the device,
+    // and the guest-physical address of queue `index`'s descriptor table (0 before set-up).
+    bool driver_ready() const { return driver_ok(); }
+    uint64_t queue_desc_address(unsigned index) const;
 
 protected:
     VirtioMmioDevice(std::string name, VirtioSlot slot, GuestMemory& memory, virtio::DeviceId id, uint64_t device_features, std::vector<uint16_t> queue_max_sizes, size_t config_size);

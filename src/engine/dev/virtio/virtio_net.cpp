@@ -62,30 +62,101 @@ VirtioNet::VirtioNet(VirtioSlot slot, GuestMemory& memory, std::unique_ptr<NetBa
     , m_backend(std::move(backend))
     , m_mac(mac)
     , m_loop(loop)
-    , m_limiter(limiter)
 {
     std::memcpy(m_config.data() + cfg_mac, m_mac.bytes.data(), 6);
-    config_put<uint16_t>(cfg_status, s_link_up);
-    if (!m_limiter.unlimited()) {
-        if (!m_loop) {
-            log::warn("{}: rate limit ignored: no event loop to refill it", name());
-            m_limiter = NetRateLimiter();
-        } else {
-            m_timer = UniqueFd(::timerfd_create(CLOCK_MONOTONIC, TFD_CLOEXEC | TFD_NONBLOCK));
-            m_loop_guard->self = this;
-            if (!m_timer || !m_loop->add(m_timer.get(), EPOLLIN, [guard = m_loop_guard](uint32_t) {
-                    std::lock_guard hold(guard->lock);
-                    if (!guard->self)
-                        return;
-                    uint64_t expirations;
-                    [[maybe_unused]] auto n = ::read(guard->self->m_timer.get(), &expirations, sizeof(expirations));
-                    guard->self->transmit();
-                })) {
-                log::warn("{}: rate limit ignored: cannot arm its timer", name());
-                m_limiter = NetRateLimiter();
-            }
-        }
+    config_put<uint16_t>(cfg_status, m_backend ? s_link_up : 0);
+    set_limiter_locked(limiter);
+}
+
+void VirtioNet::set_limiter_locked(NetRateLimiter limiter)
+{
+    m_limiter = limiter;
+    if (m_limiter.unlimited() || m_timer)
+        return;
+    if (!m_loop) {
+        log::warn("{}: rate limit ignored: no event loop to refill it", name());
+        m_limiter = NetRateLimiter();
+        return;
     }
+    m_timer = UniqueFd(::timerfd_create(CLOCK_MONOTONIC, TFD_CLOEXEC | TFD_NONBLOCK));
+    {
+        std::lock_guard hold(m_loop_guard->lock);
+        m_loop_guard->self = this;
+    }
+    if (!m_timer || !m_loop->add(m_timer.get(), EPOLLIN, [guard = m_loop_guard](uint32_t) {
+            std::lock_guard hold(guard->lock);
+            if (!guard->self)
+                return;
+            uint64_t expirations;
+            [[maybe_unused]] auto n = ::read(guard->self->m_timer.get(), &expirations, sizeof(expirations));
+            guard->self->transmit();
+        })) {
+        log::warn("{}: rate limit ignored: cannot arm its timer", name());
+        m_limiter = NetRateLimiter();
+        m_timer = UniqueFd();
+    }
+}
+
+bool VirtioNet::has_backend() const
+{
+    std::lock_guard guard(m_tx_lock);
+    return m_backend != nullptr;
+}
+
+std::string VirtioNet::backend_description() const
+{
+    std::lock_guard guard(m_tx_lock);
+    return m_backend ? m_backend->describe() : std::string();
+}
+
+bool VirtioNet::link_up() const
+{
+    std::lock_guard guard(m_lock);
+    return (config_get<uint16_t>(cfg_status) & s_link_up) != 0;
+}
+
+void VirtioNet::set_link(bool up)
+{
+    {
+        std::lock_guard guard(m_lock);
+        config_put<uint16_t>(cfg_status, up ? s_link_up : 0);
+    }
+    notify_config_change();
+}
+
+Status VirtioNet::attach(std::unique_ptr<NetBackend> backend, NetRateLimiter limiter)
+{
+    if (!backend)
+        return fail("{}: attach without a backend", name());
+    if (has_backend())
+        return fail("{} is already connected ({}); detach it first", name(), backend_description());
+    // Frames may arrive as soon as it starts; receive() needs nothing from the attach.
+    XENITH_TRY(backend->start([this](std::span<uint8_t const> frame) { return receive(frame); }));
+    {
+        std::lock_guard guard(m_tx_lock);
+        if (m_backend)
+            return fail("{} was connected meanwhile; detach it first", name());
+        m_backend = std::move(backend);
+        m_tx_held.reset();
+        set_limiter_locked(limiter);
+    }
+    set_link(true);
+    return {};
+}
+
+Status VirtioNet::detach()
+{
+    std::unique_ptr<NetBackend> backend;
+    {
+        std::lock_guard guard(m_tx_lock);
+        backend = std::move(m_backend);
+    }
+    if (!backend)
+        return fail("{} has no backend", name());
+    set_link(false);
+    // Stops the backend's thread; receive() is not running once this returns.
+    backend.reset();
+    return {};
 }
 
 VirtioNet::~VirtioNet()
@@ -102,15 +173,21 @@ VirtioNet::~VirtioNet()
 
 Status VirtioNet::start()
 {
+    std::lock_guard guard(m_tx_lock);
+    if (!m_backend)
+        return {}; // an empty slot: attach() starts its backend
     return m_backend->start([this](std::span<uint8_t const> frame) { return receive(frame); });
 }
 
 void VirtioNet::queue_notify(unsigned index)
 {
-    if (index == txq)
+    if (index == txq) {
         transmit();
-    else if (index == rxq)
-        m_backend->resume_receive();
+    } else if (index == rxq) {
+        std::lock_guard guard(m_tx_lock);
+        if (m_backend)
+            m_backend->resume_receive();
+    }
 }
 
 void VirtioNet::on_driver_ok()
@@ -155,6 +232,11 @@ void VirtioNet::transmit()
             continue;
         }
         uint64_t frame_len = total - header_size;
+        if (!m_backend) {
+            // No cable: the frame is lost, as on a NIC whose link is down.
+            complete(txq, *chain, 0);
+            continue;
+        }
         if (!m_limiter.try_consume(frame_len)) {
             m_tx_held = std::move(chain);
             arm_refill_timer();

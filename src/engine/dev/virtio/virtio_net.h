@@ -45,8 +45,16 @@ inline constexpr uint16_t queue_size = 256;
 // so a TCP stream crosses as 64 KiB segments the guest never checksums. Transmit runs on the notifying vCPU thread and, when a
 // rate limit holds a frame back, on the event loop when the bucket refills (a timerfd). Receive
 // runs on the backend's thread.
+//
+// Hotplug: a NIC may have no backend (a spare slot, or after detach()): its link is down
+// (VIRTIO_NET_F_STATUS) and what the guest sends is dropped, as with an unplugged cable.
+// attach() connects a backend and raises the link, detach() lowers it and closes the backend;
+// both raise a config-change interrupt, on which Linux's virtio_net sets the carrier. The MAC
+// is read by the guest once, when it probes, so it stays the slot's. attach()/detach() come
+// from the domain's I/O thread.
 class VirtioNet final : public VirtioMmioDevice {
 public:
+    // A null `backend` makes an empty slot (link down).
     VirtioNet(VirtioSlot slot, GuestMemory& memory, std::unique_ptr<NetBackend> backend, MacAddress mac, NetRateLimiter limiter = {}, EventLoop* loop = nullptr);
     ~VirtioNet() override;
 
@@ -54,9 +62,18 @@ public:
     Status start();
 
     MacAddress const& mac() const { return m_mac; }
-    NetBackend& backend() { return *m_backend; }
+    bool has_backend() const;
+    // The backend's one-line description ("" when none).
+    std::string backend_description() const;
+    bool link_up() const;
     uint64_t tx_frames() const { return m_tx_frames.load(); }
     uint64_t rx_dropped() const { return m_rx_dropped.load(); }
+
+    // Connects `backend` (not started yet) to an empty NIC, with `limiter` for what the guest
+    // sends, and raises the link.
+    Status attach(std::unique_ptr<NetBackend> backend, NetRateLimiter limiter = {});
+    // Lowers the link and closes the backend.
+    Status detach();
 
 private:
     void queue_notify(unsigned index) override;
@@ -65,13 +82,17 @@ private:
     void transmit();
     bool receive(std::span<uint8_t const> frame);
     void arm_refill_timer();
+    // Installs `limiter`, arming the refill timer the first time one limits; m_tx_lock held
+    // (or not yet shared).
+    void set_limiter_locked(NetRateLimiter limiter);
+    void set_link(bool up);
 
-    std::unique_ptr<NetBackend> m_backend;
+    std::unique_ptr<NetBackend> m_backend; // guarded by m_tx_lock
     MacAddress m_mac;
     EventLoop* m_loop;
     UniqueFd m_timer; // timerfd for the rate limiter
 
-    std::mutex m_tx_lock; // serialises transmit; guards the limiter and the held chain
+    mutable std::mutex m_tx_lock; // serialises transmit; guards the backend, the limiter and the held chain
     NetRateLimiter m_limiter;
     std::optional<DescriptorChain> m_tx_held;
     std::vector<uint8_t> m_tx_frame;
