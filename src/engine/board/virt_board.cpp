@@ -141,7 +141,7 @@ Result<unsigned> VirtBoard::add_virtio_device(VirtioFactory const& factory)
         return fail("virtio: all {} virtio-mmio slots are in use", virtio_slots);
     unsigned index = unsigned(m_virtio.size());
     uint64_t base = virtio_base + index * virtio_stride;
-    unsigned irq = virtio_irq_base + index;
+    unsigned irq = virtio_irq(index);
     VirtioSlot slot { base, irq, *m_plic->irq_line(irq) };
     auto device = XENITH_TRY(factory(slot));
     if (!device)

@@ -205,22 +205,26 @@ TEST_F(BoardTest, KernelLargerThanRamIsAnError)
 TEST_F(BoardTest, VirtioSlotsFillInOrderWithTheirIrqsAndNodes)
 {
     make(1);
-    for (unsigned n = 0; n < 8; ++n) {
+    for (unsigned n = 0; n < 16; ++n) {
         auto slot = board->add_virtio_device([&](VirtioSlot s) -> Result<std::unique_ptr<MmioDevice>> {
             EXPECT_EQ(s.base, 0x10001000u + n * 0x1000);
-            EXPECT_EQ(s.irq, 1 + n);
+            // QEMU virt's eight slots on irqs 1..8; Xenith's eight more on 12..19, past the RTC's 11.
+            EXPECT_EQ(s.irq, n < 8 ? 1 + n : 12 + (n - 8));
             return std::unique_ptr<MmioDevice>(std::make_unique<VirtioRng>(s, board->memory()));
         });
         ASSERT_TRUE(slot) << slot.error().message();
         EXPECT_EQ(*slot, n);
     }
-    auto ninth = board->add_virtio_device([&](VirtioSlot s) -> Result<std::unique_ptr<MmioDevice>> {
+    auto seventeenth = board->add_virtio_device([&](VirtioSlot s) -> Result<std::unique_ptr<MmioDevice>> {
         return std::unique_ptr<MmioDevice>(std::make_unique<VirtioRng>(s, board->memory()));
     });
-    EXPECT_FALSE(ninth);
+    EXPECT_FALSE(seventeenth);
     EXPECT_NE(board->bus().find(0x10008000, 4), nullptr);
+    EXPECT_NE(board->bus().find(0x10010000, 4), nullptr);
     auto dtb = board->build_fdt("", 0, 0).value();
     EXPECT_EQ(cells(dtb.data(), "/soc/virtio_mmio@10008000", "interrupts"), std::vector<uint32_t>({ 8 }));
+    EXPECT_EQ(cells(dtb.data(), "/soc/virtio_mmio@10009000", "interrupts"), std::vector<uint32_t>({ 12 }));
+    EXPECT_EQ(cells(dtb.data(), "/soc/virtio_mmio@10010000", "interrupts"), std::vector<uint32_t>({ 19 }));
 }
 
 TEST_F(BoardTest, VirtioFactoryErrorIsPassedOn)
