@@ -177,6 +177,22 @@ Status set_once(std::string_view spec, std::optional<std::string>& slot, std::st
 
 } // namespace
 
+uint32_t xenstore_device_number(Vdev const& vdev)
+{
+    switch (vdev.kind) {
+    case VdevKind::Sd:
+        return (8u << 8) | (vdev.disk << 4) | vdev.partition;
+    case VdevKind::Hd:
+        return ((vdev.disk < 2 ? 3u : 22u) << 8) | ((vdev.disk & 1) << 6) | vdev.partition;
+    case VdevKind::Xvd:
+        break;
+    }
+    // The short form holds disks 0..15 with partitions 0..15; the rest use the extended form.
+    if (vdev.disk < 16 && vdev.partition < 16)
+        return (202u << 8) | (vdev.disk << 4) | vdev.partition;
+    return (1u << 28) | (vdev.disk << 8) | vdev.partition;
+}
+
 Result<Vdev> parse_vdev(std::string_view vdev)
 {
     if (vdev.empty())

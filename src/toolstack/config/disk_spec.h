@@ -32,6 +32,10 @@ struct Vdev {
 // sdb3, hdc, or a bare xenstore number (51712 = xvda).
 Result<Vdev> parse_vdev(std::string_view vdev);
 
+// Xen's xenstore device number of a vdev (xen-vbd-interface(7)), what `xm block-list` prints
+// as Vdev: xvda = 51712 (202<<8), xvdb = 51728, sda = 2048, hda = 768, xvdaa = 268446208.
+uint32_t xenstore_device_number(Vdev const& vdev);
+
 // The stable disk index used to order a domain's disks: disk << 8 | partition, so xvda,
 // hda and sda are all index 0 (and clash), xvda1 is 1, xvdb is 256. Disks are presented to
 // the guest as /dev/vda, /dev/vdb, ... in increasing index order (see docs/config.md).

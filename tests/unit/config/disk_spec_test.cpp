@@ -66,6 +66,27 @@ TEST(Vdev, XenstoreNumbers)
     EXPECT_FALSE(parse_vdev("0x20000000"));
 }
 
+TEST(Vdev, XenstoreNumberOfNames)
+{
+    auto number = [](char const* name) { return xenstore_device_number(parse_vdev(name).value()); };
+    EXPECT_EQ(number("xvda"), 51712u);
+    EXPECT_EQ(number("xvdb"), 51728u);
+    EXPECT_EQ(number("xvdb1"), 51729u);
+    EXPECT_EQ(number("sda"), 2048u);
+    EXPECT_EQ(number("hda"), 768u);
+    EXPECT_EQ(number("hdc"), 5632u);
+    EXPECT_EQ(number("xvdq"), (1u << 28) | (16u << 8));
+    EXPECT_EQ(number("d536p5"), 0x10021805u);
+    // Round trip through parse_vdev's number form.
+    for (char const* name : { "xvda", "xvdc3", "sdb", "hdd1", "xvdtq37" }) {
+        auto v = parse_vdev(name).value();
+        auto back = parse_vdev(std::to_string(xenstore_device_number(v))).value();
+        EXPECT_EQ(back.kind, v.kind) << name;
+        EXPECT_EQ(back.disk, v.disk) << name;
+        EXPECT_EQ(back.partition, v.partition) << name;
+    }
+}
+
 TEST(Vdev, Malformed)
 {
     for (auto bad : { "", "xvd", "xvdA", "xvda0", "xvda01", "xvda256", "vda", "sda0", "xvdaaaaaa", "hd", "d", "dxp1" })
