@@ -10,6 +10,7 @@
 
 #include "base/log.h"
 #include "base/unix_socket.h"
+#include "engine/domain/control_hotplug.h"
 #include "engine/domain/control_protocol.h"
 
 namespace xenith {
@@ -233,6 +234,8 @@ std::string ControlChannel::handle_line(std::string_view line)
             reply = control::error_reply("dump-core: \"path\" must be an absolute file name");
         else
             reply = from_status(m_control.dump_core(path));
+    } else if (auto hotplug = control::handle_hotplug_request(m_control.device_hotplug(), op, request)) {
+        reply = std::move(*hotplug);
     } else {
         reply = control::error_reply(fmt::format("unknown control operation '{}'", op));
     }

@@ -27,6 +27,13 @@ inline constexpr std::string_view kOpVcpuSet = "vcpu-set"; // {"count":N}
 inline constexpr std::string_view kOpVcpuPin = "vcpu-pin"; // {"vcpu":N,"cpus":[...]}
 inline constexpr std::string_view kOpSysrq = "sysrq";      // {"key":"s"}
 inline constexpr std::string_view kOpDumpCore = "dump-core"; // {"path":"/abs/file.core"}
+// Device hotplug (engine/domain/control_hotplug.h has the reply shapes).
+inline constexpr std::string_view kOpBlockList = "block-list";         // -> {"disks":[...]}
+inline constexpr std::string_view kOpBlockAttach = "block-attach";     // {"spec":"tap:aio:/img,xvdb,w"} -> disk
+inline constexpr std::string_view kOpBlockDetach = "block-detach";     // {"device":"xvdb"|"51728"}
+inline constexpr std::string_view kOpNetworkList = "network-list";     // -> {"nics":[...]}
+inline constexpr std::string_view kOpNetworkAttach = "network-attach"; // {"spec":"bridge=xenbr0"} -> nic
+inline constexpr std::string_view kOpNetworkDetach = "network-detach"; // {"device":"1"|"00:16:3e:.."}
 
 inline std::string_view state_name(DomainRunState state)
 {

@@ -10,6 +10,8 @@
 
 namespace xenith {
 
+class DeviceHotplug;
+
 enum class DomainRunState {
     Running,
     Blocked, // every online vCPU is waiting for an interrupt
@@ -58,6 +60,8 @@ public:
     // Writes an ELF core of RAM and vCPU registers to `path` (xm dump-core); the vCPUs are
     // paused while it is written.
     virtual Status dump_core(std::string const& path) = 0;
+    // The disk and NIC slots for block-/network-attach and detach; null when there are none.
+    virtual DeviceHotplug* device_hotplug() { return nullptr; }
 };
 
 } // namespace xenith

@@ -14,6 +14,7 @@
 
 #include "base/error.h"
 #include "engine/board/virt_board.h"
+#include "engine/domain/device_hotplug.h"
 #include "engine/domain/domain_control.h"
 
 namespace xenith {
@@ -75,6 +76,8 @@ public:
     // What set_online_vcpus() asks: the guest agent on its virtio-console port, once one is
     // plugged in (the machine keeps it alive as long as the board's devices). Set before run().
     void set_guest_agent(std::unique_ptr<GuestAgent> agent);
+    // The domain's disk and NIC slots (block-/network-attach). Set before run().
+    void set_device_hotplug(std::unique_ptr<DeviceHotplug> hotplug) { m_device_hotplug = std::move(hotplug); }
 
     // --- DomainControl
     DomainStatus status() const override;
@@ -92,6 +95,7 @@ public:
 
     // The core dump of a machine whose vCPUs are already stopped (after run(), on a crash).
     Status write_core(std::string const& path) const;
+    DeviceHotplug* device_hotplug() override { return m_device_hotplug.get(); }
 
 private:
     Machine() = default;
@@ -110,6 +114,7 @@ private:
     std::function<Status(uint64_t)> m_set_memory_target;
     std::function<uint64_t()> m_memory_target;
     std::unique_ptr<GuestAgent> m_agent; // before m_board: the agent's device refers to it
+    std::unique_ptr<DeviceHotplug> m_device_hotplug;
     board::BoardConfig m_config;
     std::unique_ptr<EventLoop> m_loop;
     std::unique_ptr<CharBackend> m_console;

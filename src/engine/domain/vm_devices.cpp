@@ -9,6 +9,8 @@
 #include "engine/dev/virtio/virtio_net.h"
 #include "engine/dev/virtio/virtio_rng.h"
 #include "engine/domain/guest_agent.h"
+#include "engine/board/memory_map.h"
+#include "engine/domain/device_hotplug.h"
 #include "engine/domain/machine.h"
 #include "engine/io/block_backend.h"
 #include "engine/io/net_backend.h"
@@ -46,7 +48,19 @@ BlockBackendKind backend_kind(DiskBackend backend)
     return BlockBackendKind::File;
 }
 
-Status attach_disks(Machine& machine, VmDeviceOptions const& options)
+// Slots the devices after the NICs need: rng, balloon, power key and a console.
+constexpr unsigned kTrailingSlots = 4;
+
+// How many of `wanted` spare slots fit after `used` slots, leaving room for `later` more.
+unsigned spares_that_fit(unsigned wanted, unsigned used, unsigned later, char const* kind)
+{
+    unsigned room = board::virtio_slots > used + later ? board::virtio_slots - used - later : 0;
+    if (wanted > room)
+        log::warn("only {} of {} spare {} slots fit on the board ({} virtio slots); {} hotplug is limited to that", room, wanted, kind, board::virtio_slots, kind);
+    return std::min(wanted, room);
+}
+
+Status attach_disks(Machine& machine, VmDeviceOptions const& options, DeviceHotplug& hotplug)
 {
     std::vector<DiskSpec> disks;
     for (auto const& text : options.disks) {
@@ -70,14 +84,24 @@ Status attach_disks(Machine& machine, VmDeviceOptions const& options)
         auto backend = open_block_backend(block);
         if (!backend)
             return std::unexpected(backend.error().with_context(fmt::format("disk {}", disk.vdev)));
-        XENITH_TRY(plug<VirtioBlk>(machine, [&](VirtioSlot slot) -> Result<std::unique_ptr<VirtioBlk>> {
+        auto* device = XENITH_TRY(plug<VirtioBlk>(machine, [&](VirtioSlot slot) -> Result<std::unique_ptr<VirtioBlk>> {
             return std::make_unique<VirtioBlk>(slot, machine.board().memory(), std::move(*backend), disk.vdev);
         }));
+        hotplug.add_disk_slot(*device, &disk);
+    }
+    // Spare slots come right after the boot disks, so they are the guest's next vdX names.
+    unsigned used = unsigned(disks.size());
+    unsigned spares = spares_that_fit(options.spare_disks, used, unsigned(options.vifs.size()) + std::min(options.spare_nics, 1u) + kTrailingSlots, "disk");
+    for (unsigned i = 0; i < spares; ++i) {
+        auto* device = XENITH_TRY(plug<VirtioBlk>(machine, [&](VirtioSlot slot) -> Result<std::unique_ptr<VirtioBlk>> {
+            return std::make_unique<VirtioBlk>(slot, machine.board().memory(), nullptr, "");
+        }));
+        hotplug.add_disk_slot(*device, nullptr);
     }
     return {};
 }
 
-Status attach_vifs(Machine& machine, VmDeviceOptions const& options)
+Status attach_vifs(Machine& machine, VmDeviceOptions const& options, DeviceHotplug& hotplug, unsigned used_slots)
 {
     for (size_t devid = 0; devid < options.vifs.size(); ++devid) {
         auto const& text = options.vifs[devid];
@@ -102,6 +126,15 @@ Status attach_vifs(Machine& machine, VmDeviceOptions const& options)
                 NetRateLimiter(vif->rate_bytes_per_sec, vif->rate_interval_us), &machine.event_loop());
         }));
         XENITH_TRY(device->start());
+        hotplug.add_nic_slot(*device, &*vif);
+    }
+    unsigned spares = spares_that_fit(options.spare_nics, used_slots + unsigned(options.vifs.size()), kTrailingSlots, "NIC");
+    for (unsigned i = 0; i < spares; ++i) {
+        // Its MAC is chosen now: the guest reads it once, when it probes the NIC.
+        auto* device = XENITH_TRY(plug<VirtioNet>(machine, [&](VirtioSlot slot) -> Result<std::unique_ptr<VirtioNet>> {
+            return std::make_unique<VirtioNet>(slot, machine.board().memory(), nullptr, MacAddress::random_xen(), NetRateLimiter(), &machine.event_loop());
+        }));
+        hotplug.add_nic_slot(*device, nullptr);
     }
     return {};
 }
@@ -110,8 +143,10 @@ Status attach_vifs(Machine& machine, VmDeviceOptions const& options)
 
 Status attach_vm_devices(Machine& machine, VmDeviceOptions const& options)
 {
-    XENITH_TRY(attach_disks(machine, options));
-    XENITH_TRY(attach_vifs(machine, options));
+    auto hotplug = std::make_unique<DeviceHotplug>(options.domain_name, options.domid, machine.event_loop());
+    XENITH_TRY(attach_disks(machine, options, *hotplug));
+    XENITH_TRY(attach_vifs(machine, options, *hotplug, unsigned(hotplug->disks().size())));
+    machine.set_device_hotplug(std::move(hotplug));
     XENITH_TRY(plug<VirtioRng>(machine, [&](VirtioSlot slot) -> Result<std::unique_ptr<VirtioRng>> {
         return std::make_unique<VirtioRng>(slot, machine.board().memory());
     }));

@@ -22,6 +22,8 @@ Result<VmCommandLine> parse_vm_options(int argc, char const* const* argv)
     app.add_option("--domid", o.domid, "domain id (names tap devices vifID.N)");
     app.add_option("--disk", o.disks, "a disk in Xen's syntax, e.g. tap:aio:/img,xvda,w (repeatable)");
     app.add_option("--vif", o.vifs, "a network interface in Xen's vif syntax, e.g. bridge=xenbr0 (repeatable)");
+    app.add_option("--spare-disks", o.spare_disks, "empty disk slots for xm block-attach")->default_val(2);
+    app.add_option("--spare-nics", o.spare_nics, "unconnected NIC slots for xm network-attach")->default_val(1);
     app.add_option("--control", o.control, "control socket for xend (JSON lines)");
     app.add_option("--console-log", o.console_log, "append console output to FILE");
     app.add_option("--console-limit", o.console_limit, "console history kept for late clients, in bytes")->default_val(1 << 20);

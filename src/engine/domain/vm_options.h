@@ -26,6 +26,8 @@ struct VmOptions {
     uint32_t domid { 0 };                 // --domid: names the domain's taps vif<domid>.<devid>
     std::vector<std::string> disks;       // --disk SPEC, Xen's spellings
     std::vector<std::string> vifs;        // --vif SPEC, Xen's spellings
+    unsigned spare_disks { 2 };           // --spare-disks N: empty disk slots for block-attach
+    unsigned spare_nics { 1 };            // --spare-nics N: unconnected NIC slots for network-attach
     std::string control;                  // --control PATH: xend's control socket
     std::string console_log;              // --console-log FILE (with --console socket:PATH)
     uint64_t console_limit { 1 << 20 };   // --console-limit BYTES of history

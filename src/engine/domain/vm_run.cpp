@@ -141,7 +141,7 @@ int run_xenith_vm(int argc, char const* const* argv)
     }
     Machine& m = **machine;
 
-    if (auto s = attach_vm_devices(m, { o.name, o.domid, o.disks, o.vifs, o.memory_mib }); !s) {
+    if (auto s = attach_vm_devices(m, { o.name, o.domid, o.disks, o.vifs, o.memory_mib, o.spare_disks, o.spare_nics }); !s) {
         error_line(s.error().message());
         return vm_exit::error;
     }
