@@ -11,6 +11,7 @@
 #include <unistd.h>
 
 #include "base/unique_fd.h"
+#include "toolstack/config/spec_text.h"
 #include "toolstack/xend/domain_store.h"
 
 namespace xenith {
@@ -67,44 +68,6 @@ std::optional<VmExitInfo> read_exit_file(std::string const& path)
     return std::nullopt;
 }
 
-namespace {
-
-std::string disk_argument(DiskSpec const& disk)
-{
-    char const* prefix = "file:";
-    if (disk.backend == DiskBackend::Aio)
-        prefix = "tap:aio:";
-    else if (disk.backend == DiskBackend::Phy)
-        prefix = "phy:";
-    std::string vdev = disk.vdev + (disk.cdrom ? ":cdrom" : "");
-    return fmt::format("{}{},{},{}", prefix, disk.target, vdev, disk.writable ? "w" : "r");
-}
-
-std::string vif_argument(VifSpec const& vif)
-{
-    std::vector<std::string> parts;
-    auto add = [&](char const* key, std::string const& value) {
-        if (!value.empty())
-            parts.push_back(fmt::format("{}={}", key, value));
-    };
-    add("mac", vif.mac);
-    add("bridge", vif.bridge);
-    add("ip", vif.ip);
-    add("model", vif.model);
-    add("vifname", vif.vifname);
-    add("rate", vif.rate);
-    if (vif.mtu)
-        parts.push_back(fmt::format("mtu={}", vif.mtu));
-    for (auto const& forward : vif.forwards)
-        parts.push_back("forward=" + forward);
-    std::string out;
-    for (auto const& part : parts)
-        out += (out.empty() ? "" : ",") + part;
-    return out;
-}
-
-} // namespace
-
 std::vector<std::string> vm_command_line(DomainRecord const& r, LaunchSettings const& settings)
 {
     DomainConfig const& c = r.config;
@@ -125,9 +88,9 @@ std::vector<std::string> vm_command_line(DomainRecord const& r, LaunchSettings c
     if (c.maxvcpus > c.vcpus)
         argv.insert(argv.end(), { "--maxvcpus", std::to_string(c.maxvcpus) });
     for (auto const& disk : c.disks)
-        argv.insert(argv.end(), { "--disk", disk_argument(disk) });
+        argv.insert(argv.end(), { "--disk", disk_spec_text(disk) });
     for (auto const& vif : c.vifs)
-        argv.insert(argv.end(), { "--vif", vif_argument(vif) });
+        argv.insert(argv.end(), { "--vif", vif_spec_text(vif) });
     argv.insert(argv.end(), { "--control", r.control_path });
     argv.insert(argv.end(), { "--console", "socket:" + r.console_path });
     if (!r.console_log.empty())

@@ -424,6 +424,8 @@ Result<Json> Xend::dispatch(api::Request const& request)
         return op_log(args);
     if (op == "dump-core")
         return op_dump_core(args);
+    if (op.starts_with("block-") || op.starts_with("network-"))
+        return op_device(op, args);
     return fail("unknown operation '{}'", op);
 }
 

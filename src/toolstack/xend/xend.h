@@ -77,6 +77,8 @@ private:
     // on, and on request (xm dump-core).
     bool wants_crash_dump(DomainRecord const& record) const;
     std::string newest_core_dump(DomainRecord const& record) const;
+    // block-list/attach/detach and network-list/attach/detach (xend_devices.cpp).
+    Result<nlohmann::json> op_device(std::string const& op, nlohmann::json const& args);
 
     // Scheduling (xend_sched.cpp): vCPU affinity and the domain's cpu cgroup.
     Result<nlohmann::json> op_vcpu_pin(nlohmann::json const& args);
