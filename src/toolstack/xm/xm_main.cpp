@@ -20,6 +20,7 @@
 #include "toolstack/xend/line_client.h"
 #include "toolstack/xend/xenith_dirs.h"
 #include "toolstack/xm/console_attach.h"
+#include "toolstack/xm/xm_devices.h"
 #include "toolstack/xm/xm_formats.h"
 
 namespace xenith::xm {
@@ -554,6 +555,16 @@ Outcome cmd_top(Context const& ctx, Args const& args)
     return {};
 }
 
+// The device commands live in xm_devices.cpp; this runs one with our connection.
+template<DeviceOutcome (*run)(DeviceCall const&, Args const&)>
+Outcome device_command(Context const& ctx, Args const& args)
+{
+    auto outcome = run([&](std::string_view op, Json request) { return ctx.call(op, std::move(request)); }, args);
+    if (!outcome)
+        return std::unexpected(Failure { outcome.error().message, outcome.error().usage });
+    return {};
+}
+
 struct Command {
     std::string_view name;
     Outcome (*handler)(Context const&, Args const&);
@@ -590,6 +601,12 @@ constexpr Command kCommands[] = {
     { "sysrq", cmd_sysrq, "<Domain> <letter>", "Send a sysrq key to a domain." },
     { "dump-core", cmd_dump_core, "[-L|--live] [-C|--crash] <Domain> [Filename]",
         "Dump a domain's memory and vCPU registers to an ELF core file (the domain pauses meanwhile; -C destroys it after)." },
+    { "block-attach", device_command<block_attach>, "<Domain> <BackDev> <FrontDev> <Mode> [BackDomain]", "Attach a disk to a running domain (e.g. tap:aio:/img xvdb w)." },
+    { "block-detach", device_command<block_detach>, "<Domain> <DevId|FrontDev> [-f|--force]", "Detach a disk from a running domain." },
+    { "block-list", device_command<block_list>, "<Domain(s)> [-l|--long]", "List the disks of a domain." },
+    { "network-attach", device_command<network_attach>, "<Domain> [type=<type>] [mac=<mac>] [bridge=<bridge>] [ip=<ip>] [script=<script>] [vifname=<name>] [rate=<rate>] [model=<model>]", "Attach a network interface to a running domain." },
+    { "network-detach", device_command<network_detach>, "<Domain> <DevId|mac> [-f|--force]", "Detach a network interface from a running domain." },
+    { "network-list", device_command<network_list>, "<Domain(s)> [-l|--long]", "List the network interfaces of a domain." },
     { "info", cmd_info, "", "Get information about the host." },
     { "dmesg", cmd_dmesg, "[-c|--clear]", "Read (and clear) xend's recent messages." },
     { "log", cmd_log, "", "Print the xend log." },
