@@ -8,6 +8,7 @@
 #include "engine/dev/virtio/virtio_blk.h"
 #include "engine/dev/virtio/virtio_net.h"
 #include "engine/domain/control_hotplug.h"
+#include "engine/domain/control_protocol.h"
 #include "engine/domain/device_hotplug.h"
 #include "engine/io/block_backend.h"
 #include "engine/io/event_loop.h"

@@ -42,9 +42,9 @@ TEST(XmBlockList, GoldenTable)
 
 TEST(XmNetworkList, GoldenTable)
 {
-    auto nics = Json::parse(R"([
+    auto nics = Json::parse(R"json([
         {"devid":1,"slot":4,"irq":5,"connected":true,"mac":"00:16:3e:5a:10:07","tx_ring_gpa":2149072896,"rx_ring_gpa":2149064704,
-         "backend":"user-mode NAT (slirp)","attached":true}])");
+         "backend":"user-mode NAT (slirp)","attached":true}])json");
     EXPECT_EQ(xm::format_network_list(nics),
         "Idx BE     MAC Addr.     handle state evt-ch tx-/rx-ring-ref BE-path\n"
         "1   0  00:16:3e:5a:10:07    4     4      5     524676/524674   user-mode NAT (slirp)           \n");
