@@ -32,9 +32,9 @@ DeviceOutcome network_detach(DeviceCall const& call, std::vector<std::string> co
 
 // The tables, from the list operations' "disks" / "nics" (attached devices only are shown):
 //   Vdev  BE handle state evt-ch ring-ref BE-path
-//   51728    0    1     4      2      524301 /srv/data.img
+//   51728    0    1     4      2      524366 /srv/xen/data.img
 //   Idx BE     MAC Addr.     handle state evt-ch tx-/rx-ring-ref BE-path
-//   1   0  00:16:3e:11:22:33    3     4    4      524310/524309   user-mode NAT (slirp)
+//   1   0  00:16:3e:5a:10:07    4     4      5     524425/524423   user-mode NAT (slirp, ...)
 std::string format_block_list(nlohmann::json const& disks);
 std::string format_network_list(nlohmann::json const& nics);
 
