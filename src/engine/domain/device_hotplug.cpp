@@ -211,7 +211,9 @@ Status DeviceHotplug::detach_disk(std::string_view device)
     slot.text.clear();
     slot.index = ~0u;
     log::info("block-detach: {} left virtio slot {}", vdev, slot_of(slot.device->base()));
-    return status;
+    if (!status)
+        return fail("{} is detached, but {}; data the guest wrote last may not be on the disk", vdev, status.error().message());
+    return {};
 }
 
 Result<NicSlotInfo> DeviceHotplug::attach_nic(std::string_view text)

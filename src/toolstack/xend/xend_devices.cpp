@@ -66,13 +66,26 @@ Result<Json> Xend::op_device(std::string const& op, Json const& args)
 
     if (op == control::kOpBlockDetach) {
         auto device = XENITH_TRY(api::string_arg(args, "device"));
-        auto result = XENITH_TRY(control_call(*r, op, { { "device", device } }, kHotplugTimeout));
+        auto result = control_call(*r, op, { { "device", device } }, kHotplugTimeout);
         auto index = disk_index_of_vdev(device);
-        auto& disks = r->config.disks;
-        std::erase_if(disks, [&](DiskSpec const& d) { return index && disk_index_of_vdev(d.vdev).value_or(~0u) == *index; });
+        if (!result) {
+            // A failed flush still detaches: if the disk is gone, the config must say so too.
+            auto listed = control_call(*r, control::kOpBlockList);
+            bool still_there = !listed || !index;
+            if (listed && index) {
+                for (auto const& disk : listed->value("disks", Json::array()))
+                    if (disk.value("attached", false) && disk_index_of_vdev(disk.value("vdev", std::string())).value_or(~0u) == *index)
+                        still_there = true;
+            }
+            if (still_there)
+                return std::unexpected(result.error());
+        }
+        std::erase_if(r->config.disks, [&](DiskSpec const& d) { return index && disk_index_of_vdev(d.vdev).value_or(~0u) == *index; });
         persist(*r);
-        log::info("domain {}: block-detach {}", r->name, device);
-        return result;
+        log::info("domain {}: block-detach {}{}", r->name, device, result ? "" : ": " + result.error().message());
+        if (!result)
+            return std::unexpected(result.error());
+        return *result;
     }
 
     if (op == control::kOpNetworkAttach) {
