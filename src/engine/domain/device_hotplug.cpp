@@ -231,7 +231,8 @@ Result<NicSlotInfo> DeviceHotplug::attach_nic(std::string_view text)
             continue;
         if (wanted && m_nics[i].device->mac() != *wanted)
             continue;
-        if (!free)
+        // Spare slots first: a boot NIC's slot may have been probed with offloads only a tap serves.
+        if (!free || (m_nics[i].spare && !m_nics[*free].spare))
             free = i;
     }
     if (!free) {

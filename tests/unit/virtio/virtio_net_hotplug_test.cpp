@@ -79,6 +79,10 @@ TEST_F(VirtioNetHotplugTest, EmptySlotOffersStatusWithLinkDown)
     EXPECT_FALSE(device->link_up());
     EXPECT_FALSE(device->has_backend());
     EXPECT_EQ(driver->config(cfg_mac + 5, 1), 0x0cu);
+    // What any backend can serve: partial checksums completed by the device, no segmentation.
+    EXPECT_TRUE(device->device_features() & f_csum);
+    EXPECT_FALSE(device->device_features() & f_guest_tso4);
+    EXPECT_FALSE(device->device_features() & f_guest_csum);
 }
 
 TEST_F(VirtioNetHotplugTest, EmptySlotDropsWhatTheGuestSends)

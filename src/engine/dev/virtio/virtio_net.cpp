@@ -16,13 +16,17 @@ namespace {
 constexpr unsigned rxq = 0;
 constexpr unsigned txq = 1;
 
-uint64_t net_features(NetBackend const& backend)
+// The guest reads the features once, when it probes; an empty (hotplug) slot offers what every
+// backend can serve: the device completes partial checksums itself, nothing else is offloaded.
+uint64_t net_features(NetBackend const* backend)
 {
     uint64_t f = f_mac | f_status;
-    if (backend.vnet_header() == VnetHeader::Yes)
+    if (!backend)
+        f |= f_csum;
+    else if (backend->vnet_header() == VnetHeader::Yes)
         f |= offload_features;
     else
-        f |= f_csum | (backend.checksums_trusted() ? f_guest_csum : 0);
+        f |= f_csum | (backend->checksums_trusted() ? f_guest_csum : 0);
     return f;
 }
 
@@ -58,7 +62,7 @@ bool complete_checksum(std::span<uint8_t> frame, uint16_t csum_start, uint16_t c
 } // namespace
 
 VirtioNet::VirtioNet(VirtioSlot slot, GuestMemory& memory, std::unique_ptr<NetBackend> backend, MacAddress mac, NetRateLimiter limiter, EventLoop* loop)
-    : VirtioMmioDevice(fmt::format("virtio-net@{:x}", slot.base), slot, memory, virtio::DeviceId::Net, net_features(*backend), { queue_size, queue_size }, config_size)
+    : VirtioMmioDevice(fmt::format("virtio-net@{:x}", slot.base), slot, memory, virtio::DeviceId::Net, net_features(backend.get()), { queue_size, queue_size }, config_size)
     , m_backend(std::move(backend))
     , m_mac(mac)
     , m_loop(loop)
@@ -130,15 +134,23 @@ Status VirtioNet::attach(std::unique_ptr<NetBackend> backend, NetRateLimiter lim
         return fail("{}: attach without a backend", name());
     if (has_backend())
         return fail("{} is already connected ({}); detach it first", name(), backend_description());
-    // Frames may arrive as soon as it starts; receive() needs nothing from the attach.
-    XENITH_TRY(backend->start([this](std::span<uint8_t const> frame) { return receive(frame); }));
+    // A NIC probed with segmentation offloads sends frames only a vnet-header tap can take.
+    if ((device_features() & f_guest_tso4) && backend->vnet_header() != VnetHeader::Yes)
+        return fail("{} was probed with TSO offloads, which {} cannot serve; attach a tap (bridge=) or use a spare slot", name(), backend->describe());
+    // Frames may arrive as soon as it starts; receive() takes what it needs from `from`.
+    NetBackend* raw = backend.get();
+    XENITH_TRY(backend->start([this, raw](std::span<uint8_t const> frame) { return receive(*raw, frame); }));
     {
         std::lock_guard guard(m_tx_lock);
         if (m_backend)
             return fail("{} was connected meanwhile; detach it first", name());
+        std::lock_guard offloads(m_offload_lock);
         m_backend = std::move(backend);
         m_tx_held.reset();
         set_limiter_locked(limiter);
+        // A driver already running gets what it negotiated, as on_driver_ok() would give it.
+        if (driver_ok())
+            m_backend->set_receive_offloads({ negotiated(f_guest_csum), negotiated(f_guest_tso4), negotiated(f_guest_tso6) });
     }
     set_link(true);
     return {};
@@ -149,6 +161,7 @@ Status VirtioNet::detach()
     std::unique_ptr<NetBackend> backend;
     {
         std::lock_guard guard(m_tx_lock);
+        std::lock_guard offloads(m_offload_lock);
         backend = std::move(m_backend);
     }
     if (!backend)
@@ -176,7 +189,8 @@ Status VirtioNet::start()
     std::lock_guard guard(m_tx_lock);
     if (!m_backend)
         return {}; // an empty slot: attach() starts its backend
-    return m_backend->start([this](std::span<uint8_t const> frame) { return receive(frame); });
+    NetBackend* raw = m_backend.get();
+    return m_backend->start([this, raw](std::span<uint8_t const> frame) { return receive(*raw, frame); });
 }
 
 void VirtioNet::queue_notify(unsigned index)
@@ -193,12 +207,16 @@ void VirtioNet::queue_notify(unsigned index)
 void VirtioNet::on_driver_ok()
 {
     // The tap may hand over only what the driver accepted.
-    m_backend->set_receive_offloads({ negotiated(f_guest_csum), negotiated(f_guest_tso4), negotiated(f_guest_tso6) });
+    std::lock_guard offloads(m_offload_lock);
+    if (m_backend)
+        m_backend->set_receive_offloads({ negotiated(f_guest_csum), negotiated(f_guest_tso4), negotiated(f_guest_tso6) });
 }
 
 void VirtioNet::on_reset()
 {
-    m_backend->set_receive_offloads({});
+    std::lock_guard offloads(m_offload_lock);
+    if (m_backend)
+        m_backend->set_receive_offloads({});
 }
 
 void VirtioNet::arm_refill_timer()
@@ -262,7 +280,7 @@ void VirtioNet::transmit()
     }
 }
 
-bool VirtioNet::receive(std::span<uint8_t const> frame)
+bool VirtioNet::receive(NetBackend const& from, std::span<uint8_t const> frame)
 {
     if (!driver_ok()) {
         m_rx_dropped.fetch_add(1);
@@ -273,7 +291,7 @@ bool VirtioNet::receive(std::span<uint8_t const> frame)
     if (!chain)
         return false; // hold it until the guest posts buffers
     // A vnet-header backend's frame starts with its own header (flags, GSO type and sizes).
-    bool has_header = m_backend->vnet_header() == VnetHeader::Yes;
+    bool has_header = from.vnet_header() == VnetHeader::Yes;
     uint64_t len = has_header ? frame.size() : header_size + frame.size();
     if (frame.size() < (has_header ? header_size : 0) || chain->writable_bytes() < len) {
         m_rx_dropped.fetch_add(1);
@@ -286,7 +304,7 @@ bool VirtioNet::receive(std::span<uint8_t const> frame)
         // DATA_VALID and NEEDS_CSUM only for a driver that took GUEST_CSUM (spec 5.1.6.4).
         if (!negotiated(f_guest_csum))
             header[0] = 0;
-    } else if (m_backend->checksums_trusted() && negotiated(f_guest_csum)) {
+    } else if (from.checksums_trusted() && negotiated(f_guest_csum)) {
         header[0] = hdr_f_data_valid; // built by the backend: the guest need not verify it
     }
     header[10] = 1; // num_buffers = 1 (no mergeable buffers)

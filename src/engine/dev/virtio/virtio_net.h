@@ -80,7 +80,8 @@ private:
     void on_driver_ok() override;
     void on_reset() override;
     void transmit();
-    bool receive(std::span<uint8_t const> frame);
+    // A frame from `from`, on its thread (which stops before `from` is destroyed).
+    bool receive(NetBackend const& from, std::span<uint8_t const> frame);
     void arm_refill_timer();
     // Installs `limiter`, arming the refill timer the first time one limits; m_tx_lock held
     // (or not yet shared).
@@ -93,6 +94,9 @@ private:
     UniqueFd m_timer; // timerfd for the rate limiter
 
     mutable std::mutex m_tx_lock; // serialises transmit; guards the backend, the limiter and the held chain
+    // Taken, innermost, to swap the backend and to call it from on_driver_ok()/on_reset(),
+    // which run with the transport's lock held (so they cannot take m_tx_lock).
+    std::mutex m_offload_lock;
     NetRateLimiter m_limiter;
     std::optional<DescriptorChain> m_tx_held;
     std::vector<uint8_t> m_tx_frame;
