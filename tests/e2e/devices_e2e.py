@@ -81,7 +81,11 @@ def rss_kib(pid):
 
 
 def wait_gone(host, name, timeout=90):
-    host.wait_for("%s to power off" % name, lambda: host.domain(name) is None or not host.domain(name).get("id"), timeout)
+    # One lookup per poll: the domain may vanish between two.
+    def gone():
+        d = host.domain(name)
+        return d is None or not d.get("id")
+    host.wait_for("%s to power off" % name, gone, timeout)
 
 
 # ---- scenarios ------------------------------------------------------------------------
@@ -113,7 +117,7 @@ def second_writable_open_refused(host):
     text = result.stdout + result.stderr
     if result.returncode == 0:
         # If xm returned before the engine opened its disks, the domain must die with the reason.
-        host.wait_for("intruder to fail", lambda: host.domain("intruder") is None or not host.domain("intruder").get("id"), 60)
+        wait_gone(host, "intruder", 60)
         text += host.xend_log()
         for root, _, files in os.walk(host.log_dir):
             for name in files:
