@@ -33,6 +33,8 @@ import tempfile
 import threading
 import time
 
+from procstat import cpu_seconds
+
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 MARKER = re.compile(rb"xenith-guest: ready uptime=")
 IO_LINE = re.compile(rb"^iobench ([a-z0-9_]+) ([0-9]+(?:\.[0-9]+)?)\r?$", re.MULTILINE)
@@ -146,21 +148,6 @@ def command(engine, guest, append, ramdisk=None, disk=None, net=None):
 
 
 MARK_LINE = re.compile(rb"^(iobench \S+|iobench: listening|io: eth0)", re.MULTILINE)
-
-
-def cpu_seconds(pid):
-    """CPU time of all of PID's threads (schedstat, ns), io_uring workers included."""
-    total = 0
-    try:
-        for tid in os.listdir(f"/proc/{pid}/task"):
-            try:
-                with open(f"/proc/{pid}/task/{tid}/schedstat") as f:
-                    total += int(f.read().split()[0])
-            except (OSError, ValueError, IndexError):
-                pass
-    except OSError:
-        pass
-    return total / 1e9
 
 
 def run(cmd, timeout=TIMEOUT, on_output=None, netns=None, marks=None):

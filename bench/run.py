@@ -21,6 +21,7 @@ import tempfile
 import time
 
 import iobench
+from procstat import cpu_seconds
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 MARKER = re.compile(rb"xenith-guest: ready uptime=([0-9.]+)")
@@ -280,30 +281,6 @@ def guest_ram_rss_kib(pid, memory_mib):
     except OSError:
         return None
     return best[1] if best else None
-
-
-def cpu_seconds(pid):
-    """CPU time of all of PID's threads. /proc/PID/task/*/schedstat counts nanoseconds; utime +
-    stime in /proc/PID/stat count 10 ms ticks, too coarse for an idle guest (one tick in 5 s is
-    already 0.2% of a core). Falls back to the ticks when schedstat is missing."""
-    total_ns = 0
-    found = False
-    try:
-        for tid in os.listdir(f"/proc/{pid}/task"):
-            try:
-                with open(f"/proc/{pid}/task/{tid}/schedstat") as f:
-                    total_ns += int(f.read().split()[0])
-                    found = True
-            except (OSError, ValueError, IndexError):
-                pass  # the thread exited meanwhile
-    except OSError:
-        pass
-    if found:
-        return total_ns / 1e9
-    with open(f"/proc/{pid}/stat") as f:
-        fields = f.read().rsplit(")", 1)[1].split()
-    ticks = os.sysconf("SC_CLK_TCK")
-    return (int(fields[11]) + int(fields[12])) / ticks
 
 
 SMP_LINE = re.compile(rb"^bench smp-sha256-2x32M ([0-9.]+)\r?$", re.MULTILINE)
