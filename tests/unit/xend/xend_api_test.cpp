@@ -8,27 +8,19 @@
 
 #include "toolstack/config/config_json.h"
 #include "toolstack/xend/xend.h"
+#include "xend/xend_in_process.h"
 
 using namespace xenith;
 using Json = nlohmann::json;
 
 namespace {
 
-class XendApiTest : public ::testing::Test {
+class XendApiTest : public XendInProcess {
 protected:
     void SetUp() override
     {
-        char tmpl[] = "/tmp/xenith-xend-XXXXXX";
-        dir = ::mkdtemp(tmpl);
-        options.dirs = { dir + "/etc", dir + "/state", dir + "/run", dir + "/log" };
-        options.socket_path = dir + "/run/xend.sock";
+        XendInProcess::SetUp();
         options.vm_binary = write_script("vm-fails.sh", "echo 'xenith-vm: kernel /nope/Image: No such file or directory' >&2; exit 1");
-        ::mkdir(options.dirs.config.c_str(), 0700);
-    }
-    void TearDown() override
-    {
-        xend.reset();
-        std::system(("rm -rf " + dir).c_str());
     }
 
     std::string write_script(std::string const& name, std::string const& body)
@@ -39,20 +31,6 @@ protected:
         return path;
     }
 
-    void start()
-    {
-        xend.reset();
-        auto created = Xend::create(options);
-        ASSERT_TRUE(created) << created.error().message();
-        xend = std::move(*created);
-    }
-
-    Json call(Json request)
-    {
-        request["version"] = 1;
-        return xend->handle_request(request.dump());
-    }
-
     static Json config(std::string const& name)
     {
         DomainConfig c;
@@ -61,10 +39,6 @@ protected:
         c.memory_mib = 64;
         return to_json(c);
     }
-
-    std::string dir;
-    XendOptions options;
-    std::unique_ptr<Xend> xend;
 };
 
 } // namespace

@@ -11,6 +11,7 @@
 
 #include "toolstack/config/config_json.h"
 #include "toolstack/xend/xend.h"
+#include "xend/xend_in_process.h"
 
 using namespace xenith;
 using Json = nlohmann::json;
@@ -18,23 +19,8 @@ using ::testing::HasSubstr;
 
 namespace {
 
-class XendSchedTest : public ::testing::Test {
+class XendSchedTest : public XendInProcess {
 protected:
-    void SetUp() override
-    {
-        char tmpl[] = "/tmp/xenith-xend-sched-XXXXXX";
-        dir = ::mkdtemp(tmpl);
-        options.dirs = { dir + "/etc", dir + "/state", dir + "/run", dir + "/log" };
-        options.socket_path = dir + "/run/xend.sock";
-        options.vm_binary = dir + "/no-such-xenith-vm";
-        ::mkdir(options.dirs.config.c_str(), 0700);
-    }
-    void TearDown() override
-    {
-        xend.reset();
-        std::filesystem::remove_all(dir);
-    }
-
     void fake_v1_cgroups()
     {
         std::filesystem::create_directories(dir + "/cgroup/cpu");
@@ -43,24 +29,6 @@ protected:
         std::ofstream(dir + "/cgroup/cpu/cpu.cfs_period_us") << "100000\n";
         options.cgroup_root = dir + "/cgroup";
     }
-
-    void start()
-    {
-        xend.reset();
-        auto created = Xend::create(options);
-        ASSERT_TRUE(created) << created.error().message();
-        xend = std::move(*created);
-    }
-
-    Json call(Json request)
-    {
-        request["version"] = 1;
-        return xend->handle_request(request.dump());
-    }
-
-    std::string dir;
-    XendOptions options;
-    std::unique_ptr<Xend> xend;
 };
 
 } // namespace
