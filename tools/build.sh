@@ -9,7 +9,9 @@ werror=OFF
 
 case "$flavour" in
   release) dir="$root/build"; args=(-DCMAKE_BUILD_TYPE=Release) ;;
-  asan)    dir="$root/build-asan"; args=(-DCMAKE_BUILD_TYPE=RelWithDebInfo -DXENITH_SANITIZE=ON) ;;
+  # -O1 -g1 (line tables) instead of RelWithDebInfo's -O2 -g: half the compile time for the same
+  # reports with file:line, and this build only runs the unit tests.
+  asan)    dir="$root/build-asan"; args=(-DCMAKE_BUILD_TYPE=RelWithDebInfo "-DCMAKE_CXX_FLAGS_RELWITHDEBINFO=-O1 -g1" -DXENITH_SANITIZE=ON) ;;
   *) echo "tools/build.sh: unknown flavour '$flavour' (expected release or asan)" >&2; exit 2 ;;
 esac
 
