@@ -185,7 +185,7 @@ Status attach_vm_devices(Machine& machine, VmDeviceOptions const& options)
     auto* channel = XENITH_TRY(plug<VirtioConsole>(machine, [&](VirtioSlot slot) -> Result<std::unique_ptr<VirtioConsole>> {
         return std::make_unique<VirtioConsole>(slot, machine.board().memory(), *agent);
     }));
-    channel->attach_input();
+    channel->attach_input(0);
     machine.set_guest_agent(std::move(agent));
     return {};
 }

@@ -206,7 +206,7 @@ TEST(GuestAgent, ThroughVirtioConsole)
     TestIrq irq;
     GuestAgent agent("web", { 2s, 2s });
     VirtioConsole device(VirtioSlot { 0x10008000, 8, irq }, memory.memory(), agent);
-    device.attach_input();
+    device.attach_input(0);
     TestDriver driver(device, memory);
     driver.init(TestDriver::all_ring_features, 2);
     TestQueue& rx = driver.queue(0);

@@ -42,7 +42,14 @@ private:
 class TestGuest {
 public:
     TestGuest()
-        : m_memory(std::move(GuestMemory::create(ram_base, ram_size).value()))
+        : m_owned(std::move(GuestMemory::create(ram_base, ram_size).value()))
+        , m_memory(m_owned.get())
+    {
+    }
+    // Allocates from someone else's RAM (a board's), starting at `first`.
+    TestGuest(GuestMemory& memory, uint64_t first)
+        : m_memory(&memory)
+        , m_next(first)
     {
     }
     GuestMemory& memory() { return *m_memory; }
@@ -52,7 +59,7 @@ public:
         m_next = (m_next + align - 1) & ~(align - 1);
         uint64_t gpa = m_next;
         m_next += size;
-        EXPECT_LE(m_next, ram_base + ram_size) << "test guest out of memory";
+        EXPECT_LE(m_next, m_memory->end()) << "test guest out of memory";
         return gpa;
     }
     uint8_t* host(uint64_t gpa, uint64_t len = 1) { return m_memory->host_ptr(gpa, len); }
@@ -67,7 +74,8 @@ public:
     }
 
 private:
-    std::unique_ptr<GuestMemory> m_memory;
+    std::unique_ptr<GuestMemory> m_owned;
+    GuestMemory* m_memory;
     uint64_t m_next { ram_base + 0x1000 };
 };
 
