@@ -9,6 +9,7 @@
 #include "engine/dev/goldfish_rtc.h"
 #include "engine/dev/plic.h"
 #include "engine/dev/uart16550.h"
+#include "engine/dev/virtio/virtio_console.h"
 #include "engine/io/char_backend.h"
 #include "engine/riscv/timebase.h"
 #include "engine/sbi/sbi.h"
@@ -23,8 +24,9 @@ constexpr char const* isa_string = "rv64imafdc_zicsr_zifencei_zba_zbb_zbs_sstc";
 uint64_t align_down(uint64_t v, uint64_t a) { return v & ~(a - 1); }
 } // namespace
 
-VirtBoard::VirtBoard(BoardConfig const& config)
+VirtBoard::VirtBoard(BoardConfig const& config, CharBackend& console)
     : m_config(config)
+    , m_console(console)
 {
 }
 
@@ -41,7 +43,7 @@ Result<std::unique_ptr<VirtBoard>> VirtBoard::create(BoardConfig const& config, 
     if (config.max_vcpus != 0 && (config.max_vcpus < config.vcpus || config.max_vcpus > max_vcpus))
         return fail("--maxvcpus {}: must be between --vcpus ({}) and {}", config.max_vcpus, config.vcpus, max_vcpus);
 
-    std::unique_ptr<VirtBoard> b(new VirtBoard(config));
+    std::unique_ptr<VirtBoard> b(new VirtBoard(config, console));
     unsigned const n = std::max(config.vcpus, config.max_vcpus);
 
     // RAM.
@@ -79,23 +81,42 @@ Result<std::unique_ptr<VirtBoard>> VirtBoard::create(BoardConfig const& config, 
     b->m_pvpanic = std::make_unique<PvPanic>(pvpanic_base);
     XENITH_TRY(b->map(pvpanic_base, PvPanic::window_size, *b->m_pvpanic));
 
-    // Console input reaches whichever console the guest uses: the UART or SBI getchar.
+    // Typed input reaches one console: see console_input().
     VirtBoard* raw = b.get();
     console.set_input_handler([raw](std::span<uint8_t const> bytes) { raw->console_input(bytes); });
     return b;
 }
 
+VirtBoard::InputConsole VirtBoard::input_console() const
+{
+    if (!m_hvc_named.load(std::memory_order_acquire))
+        return InputConsole::Uart;
+    if (m_sbi_console->guest_reads())
+        return InputConsole::Sbi;
+    VirtioConsole* hvc = m_hvc_console.load(std::memory_order_acquire);
+    if (hvc && hvc->port_open(VirtioConsole::console_port))
+        return InputConsole::Hvc;
+    return InputConsole::Uart;
+}
+
 void VirtBoard::console_input(std::span<uint8_t const> bytes)
 {
-    if (m_input_to_sbi)
+    switch (input_console()) {
+    case InputConsole::Hvc:
+        m_hvc_console.load(std::memory_order_acquire)->receive(VirtioConsole::console_port, bytes);
+        return;
+    case InputConsole::Sbi:
         m_sbi_console->push_input(bytes);
-    else
-        m_uart->receive(bytes);
+        return;
+    case InputConsole::Uart:
+        break;
+    }
+    m_uart->receive(bytes);
 }
 
 namespace {
-// True if the last console= on the command line names the SBI console (hvc0).
-bool sbi_console_selected(std::string_view bootargs)
+// True if the last console= on the command line names an hvc console (hvc0).
+bool hvc_console_named(std::string_view bootargs)
 {
     bool hvc = false;
     size_t pos = 0;
@@ -267,7 +288,7 @@ Result<BootLayout> VirtBoard::load(BootImages const& images)
     layout.dtb_size = dtb.size();
     XENITH_TRY(m_memory->write(layout.dtb_addr, dtb));
 
-    m_input_to_sbi = pv && sbi_console_selected(images.bootargs);
+    m_hvc_named.store(pv && hvc_console_named(images.bootargs), std::memory_order_release);
 
     if (pv) {
         // Linux boot protocol: hart 0 in S-mode at the kernel with a0 = hartid, a1 = DTB and

@@ -28,6 +28,7 @@ class Aclint;
 class Plic;
 class Uart16550;
 class GoldfishRtc;
+class VirtioConsole;
 namespace sbi {
 class Sbi;
 class SbiConsole;
@@ -109,21 +110,43 @@ public:
     unsigned boot_vcpus() const { return m_config.vcpus; }
     riscv::Hart& hart(unsigned i) { return *m_harts[i]; }
     sbi::HartStates& hart_states() { return *m_hart_states; }
+    sbi::SbiConsole& sbi_console() { return *m_sbi_console; }
 
     // The guest's pvpanic device: a panicking kernel reports through it. Set before run().
     PvPanic& pvpanic() { return *m_pvpanic; }
 
-    // Console bytes typed by the user go to one console: the SBI console when the kernel's
-    // last console= is hvc (PV only), otherwise the UART. Feeding both would type every key
-    // into two gettys.
+    // The domain's console backend: the UART, the SBI console and virtio-console port 0 (the
+    // guest's hvc0) all write to it.
+    CharBackend& console_backend() const { return m_console; }
+    // The virtio-console whose port 0 is the guest's hvc0, writing to console_backend(); the
+    // board feeds it typed input when it is the guest's console (see console_input()). Set it
+    // before run(); nullptr (the default) means there is none.
+    void set_hvc_console(VirtioConsole* console) { m_hvc_console.store(console, std::memory_order_release); }
+
+    // Console bytes typed by the user go to exactly one console: feeding two would type every
+    // key into two gettys. It is the console Linux makes /dev/console, where the guest kit runs
+    // its login: the last console= on the kernel command line.
+    // - console=hvc... (PV): virtio-console port 0 (hvc0) once the guest has opened it; the SBI
+    //   console instead once the guest reads it (a kernel built with CONFIG_HVC_RISCV_SBI, e.g.
+    //   Debian's, where hvc0 is the SBI console); before either, the UART.
+    // - any other console=, none (Linux then uses the device tree's stdout-path, the UART), or a
+    //   firmware boot (the command line lives in the guest's disk): the UART.
+    // Not "port 0 whenever the guest has it open": Linux opens port 0 as soon as its driver
+    // binds, whether or not anything runs on hvc0, so a console=ttyS0 guest would have every key
+    // typed into an hvc0 nobody reads. I/O thread.
     void console_input(std::span<uint8_t const> bytes);
+    enum class InputConsole { Uart, Sbi, Hvc };
+    // Where console_input() sends bytes right now. Any thread.
+    InputConsole input_console() const;
 
 private:
-    explicit VirtBoard(BoardConfig const& config);
+    VirtBoard(BoardConfig const& config, CharBackend& console);
     Status map(uint64_t base, uint64_t size, MmioDevice& device);
 
     BoardConfig m_config;
-    std::atomic<bool> m_input_to_sbi { false };
+    CharBackend& m_console;
+    std::atomic<bool> m_hvc_named { false }; // PV and the last console= is hvc...
+    std::atomic<VirtioConsole*> m_hvc_console { nullptr };
     std::unique_ptr<GuestMemory> m_memory;
     Bus m_bus;
     std::unique_ptr<sbi::HartStates> m_hart_states;

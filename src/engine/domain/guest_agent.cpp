@@ -148,9 +148,9 @@ Result<std::string> GuestAgent::call(std::string const& request)
     // a buffer and take effect long after we reported a failure.
     auto hello = XENITH_TRY(exchange("ping", m_timeouts.hello));
     if (!hello)
-        return fail("domain {}: no guest agent answered on hvc1 within {}; {} needs the xenith guest agent "
+        return fail("domain {}: no guest agent answered on virtio-console port {} within {}; {} needs the xenith guest agent "
                     "(/etc/xenith/agent in the guest kit) running in the guest",
-            m_domain_name, seconds(m_timeouts.hello), verb);
+            m_domain_name, port_name, seconds(m_timeouts.hello), verb);
     auto answer = XENITH_TRY(exchange(request, m_timeouts.request));
     if (!answer)
         return fail("domain {}: the guest agent did not finish '{}' within {}", m_domain_name, request, seconds(m_timeouts.request));

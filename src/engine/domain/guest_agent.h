@@ -7,6 +7,7 @@
 #include <mutex>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "base/error.h"
@@ -19,7 +20,8 @@ struct GuestAgentTimeouts {
     std::chrono::milliseconds request { 60000 }; // a request that does work, e.g. vcpu-set
 };
 
-// The guest kit's agent (/etc/xenith/agent, on /dev/hvc1 in Linux) reads one request per line
+// The guest kit's agent (/etc/xenith/agent, on the virtio-console port named org.xenith.agent:
+// /dev/vportNp1 in Linux, found through /sys/class/virtio-ports/*/name) reads one request per line
 // and answers one line with the same tag:
 //   host:  "7 vcpu-set 2\n"       guest: "7 ok online=0-1\n"   or "7 error cpu1: ...\n"
 // Tags pair answers with requests, so a late answer to a request that timed out is ignored.
@@ -31,6 +33,10 @@ struct GuestAgentTimeouts {
 // device (any vCPU thread); the control channel runs it on a worker thread.
 class GuestAgent final : public CharBackend {
 public:
+    // The agent's virtio-console port: its number and the name the guest finds it by.
+    static constexpr unsigned port = 1;
+    static constexpr std::string_view port_name = "org.xenith.agent";
+
     // Longest answer kept; longer guest lines are cut (the guest controls them).
     static constexpr size_t max_line = 4096;
 

@@ -175,17 +175,20 @@ Status attach_vm_devices(Machine& machine, VmDeviceOptions const& options)
         return {};
     });
 
-    // The guest agent's channel, last so it never takes a slot from a disk or a NIC. Linux
-    // names it hvc1 (the SBI console is hvc0).
+    // One virtio-console, last so it never takes a slot from a disk or a NIC: port 0 is the
+    // guest's hvc0 on the domain's console backend, next to the UART (the board routes typed
+    // input to one of them); port 1, named org.xenith.agent, is the guest agent's channel.
     if (machine.board().free_virtio_slots() == 0) {
-        log::warn("domain {}: no free virtio-mmio slot for the guest agent console; xm vcpu-set will not work", options.domain_name);
+        log::warn("domain {}: no free virtio-mmio slot for the virtio-console; the guest has no hvc0 and xm vcpu-set will not work", options.domain_name);
         return {};
     }
     auto agent = std::make_unique<GuestAgent>(options.domain_name);
-    auto* channel = XENITH_TRY(plug<VirtioConsole>(machine, [&](VirtioSlot slot) -> Result<std::unique_ptr<VirtioConsole>> {
-        return std::make_unique<VirtioConsole>(slot, machine.board().memory(), *agent);
+    auto* console = XENITH_TRY(plug<VirtioConsole>(machine, [&](VirtioSlot slot) -> Result<std::unique_ptr<VirtioConsole>> {
+        std::vector<VirtioConsole::NamedPort> named { { std::string(GuestAgent::port_name), agent.get() } };
+        return std::make_unique<VirtioConsole>(slot, machine.board().memory(), machine.board().console_backend(), std::move(named));
     }));
-    channel->attach_input(0);
+    console->attach_input(GuestAgent::port);
+    machine.board().set_hvc_console(console);
     machine.set_guest_agent(std::move(agent));
     return {};
 }

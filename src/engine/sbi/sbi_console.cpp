@@ -14,6 +14,7 @@ void SbiConsole::write(std::span<uint8_t const> bytes) { m_output.write(bytes); 
 
 size_t SbiConsole::read(std::span<uint8_t> out)
 {
+    m_guest_reads.store(true, std::memory_order_release);
     std::lock_guard guard(m_lock);
     size_t n = std::min(out.size(), m_input.size());
     for (size_t i = 0; i < n; ++i) {

@@ -12,7 +12,11 @@ extern "C" {
 #include "board/test_images.h"
 #include "engine/board/memory_map.h"
 #include "engine/board/virt_board.h"
+#include "engine/dev/uart16550.h"
+#include "engine/dev/virtio/virtio_console.h"
 #include "engine/dev/virtio/virtio_rng.h"
+#include "engine/sbi/sbi_console.h"
+#include "virtio/virtio_console_guest.h"
 #include "engine/io/char_backend.h"
 
 namespace xenith::board {
@@ -261,6 +265,117 @@ TEST_F(BoardTest, FirmwareModeKernelGoesWhereFwJumpJumps)
     ASSERT_TRUE(layout);
     EXPECT_EQ(layout->kernel_addr, 0x80200000u);
     EXPECT_EQ(layout->entry, ram_base);
+}
+
+// --- which console the user's keys reach ---------------------------------------------------
+
+class InputBackend final : public CharBackend {
+public:
+    void write(std::span<uint8_t const>) override { }
+    void set_input_handler(InputHandler handler) override { type = std::move(handler); }
+    InputHandler type;
+};
+
+struct ConsoleInputTest : ::testing::Test {
+    InputBackend console;
+    std::unique_ptr<VirtBoard> board;
+    VirtioConsole* hvc { nullptr };
+    std::unique_ptr<test::TestDriver> driver;
+
+    void make(std::string const& bootargs, BootMode mode = BootMode::Pv)
+    {
+        board = std::move(VirtBoard::create({ 64, 1, mode }, console, [](TestFinisher::Outcome, uint32_t) { }).value());
+        ASSERT_TRUE(board->add_virtio_device([&](VirtioSlot slot) -> Result<std::unique_ptr<MmioDevice>> {
+            auto made = std::make_unique<VirtioConsole>(slot, board->memory(), board->console_backend());
+            hvc = made.get();
+            return std::unique_ptr<MmioDevice>(std::move(made));
+        }));
+        board->set_hvc_console(hvc);
+        // The driver's rings live in the board's RAM, clear of the test kernel and the DTB.
+        guest = std::make_unique<test::TestGuest>(board->memory(), ram_base + (48u << 20));
+        BootImages images;
+        if (mode == BootMode::Pv) {
+            images.kernel = KernelImage::parse(test::hsm_image(), "hsm").value();
+        } else {
+            images.firmware = FirmwareImage::parse(test::finisher_firmware(), "fw", ram_base).value();
+        }
+        images.bootargs = bootargs;
+        ASSERT_TRUE(board->load(images));
+    }
+
+    // The guest's virtio-console driver comes up as Linux's does and opens port 0 (hvc0).
+    void open_hvc0()
+    {
+        driver = std::make_unique<test::TestDriver>(*hvc, *guest);
+        driver->init(test::TestDriver::all_ring_features | virtio::console::f_multiport, 4);
+        test::ConsoleControl control(*driver);
+        control.post(4);
+        control.handshake();
+    }
+
+    void type(std::string const& s) { console.type(std::span(reinterpret_cast<uint8_t const*>(s.data()), s.size())); }
+    bool uart_has_input() { return board->bus().find(uart_base, 1)->device->read(5, 1) & 1; } // LSR.DR
+
+    std::unique_ptr<test::TestGuest> guest;
+};
+
+TEST_F(ConsoleInputTest, ConsoleHvc0GoesToPortZeroOnceTheGuestOpensIt)
+{
+    make("root=/dev/vda console=hvc0");
+    EXPECT_EQ(board->input_console(), VirtBoard::InputConsole::Uart); // nothing reads hvc0 yet
+    open_hvc0();
+    ASSERT_TRUE(hvc->port_open(0));
+    EXPECT_EQ(board->input_console(), VirtBoard::InputConsole::Hvc);
+    type("root\n");
+    EXPECT_EQ(hvc->pending_input(0), 5u); // no receive buffers posted: it waits in the device
+    EXPECT_FALSE(uart_has_input());
+}
+
+TEST_F(ConsoleInputTest, ConsoleTtyS0KeepsTheUartEvenThoughLinuxOpensPortZero)
+{
+    make("console=hvc0 console=ttyS0");
+    open_hvc0();
+    EXPECT_EQ(board->input_console(), VirtBoard::InputConsole::Uart);
+    type("x");
+    EXPECT_TRUE(uart_has_input());
+    EXPECT_EQ(hvc->pending_input(0), 0u);
+}
+
+TEST_F(ConsoleInputTest, NoConsoleNamedMeansTheUart)
+{
+    make("root=/dev/vda");
+    open_hvc0();
+    EXPECT_EQ(board->input_console(), VirtBoard::InputConsole::Uart);
+}
+
+TEST_F(ConsoleInputTest, FirmwareBootMeansTheUart)
+{
+    make("console=hvc0", BootMode::Firmware);
+    open_hvc0();
+    EXPECT_EQ(board->input_console(), VirtBoard::InputConsole::Uart);
+}
+
+TEST_F(ConsoleInputTest, AKernelReadingTheSbiConsoleGetsTheKeysOnHvc0)
+{
+    // A kernel built with CONFIG_HVC_RISCV_SBI: its hvc0 is the SBI console, which it polls.
+    make("console=hvc0");
+    open_hvc0();
+    uint8_t c;
+    board->sbi_console().read(std::span(&c, 1));
+    EXPECT_EQ(board->input_console(), VirtBoard::InputConsole::Sbi);
+    type("k");
+    EXPECT_EQ(board->sbi_console().read(std::span(&c, 1)), 1u);
+    EXPECT_EQ(c, 'k');
+    EXPECT_EQ(hvc->pending_input(0), 0u);
+}
+
+TEST_F(ConsoleInputTest, APortZeroTheGuestClosesOrResetsFallsBackToTheUart)
+{
+    make("console=hvc0");
+    open_hvc0();
+    ASSERT_EQ(board->input_console(), VirtBoard::InputConsole::Hvc);
+    driver->set_reg(virtio::mmio::status, 0);
+    EXPECT_EQ(board->input_console(), VirtBoard::InputConsole::Uart);
 }
 
 } // namespace

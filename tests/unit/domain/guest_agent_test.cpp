@@ -6,6 +6,7 @@
 
 #include "engine/dev/virtio/virtio_console.h"
 #include "engine/domain/guest_agent.h"
+#include "virtio/virtio_console_guest.h"
 #include "virtio/virtio_test_driver.h"
 
 namespace xenith::test {
@@ -45,6 +46,12 @@ struct ScriptedGuest {
 
 GuestAgent::Timeouts fast { 100ms, 200ms };
 
+class NullConsole final : public CharBackend {
+public:
+    void write(std::span<uint8_t const>) override { }
+    void set_input_handler(InputHandler) override { }
+};
+
 std::string ping_ok(std::string const& tag) { return tag + " ok agent=1\n"; }
 
 TEST(GuestAgent, PingsThenSendsTheRequestAndReturnsTheAnswer)
@@ -69,7 +76,7 @@ TEST(GuestAgent, NoAgentFailsNamingDomainChannelAndWhatIsNeeded)
     guest.respond = [](std::string const&, std::string const&) { return std::string(); };
     auto answer = agent.set_online_vcpus(2, 4);
     ASSERT_FALSE(answer);
-    EXPECT_EQ(answer.error().message(), "domain web: no guest agent answered on hvc1 within 0.1 s; vcpu-set needs the xenith "
+    EXPECT_EQ(answer.error().message(), "domain web: no guest agent answered on virtio-console port org.xenith.agent within 0.1 s; vcpu-set needs the xenith "
                                         "guest agent (/etc/xenith/agent in the guest kit) running in the guest");
     // The request itself never went out: it cannot take effect later.
     ASSERT_EQ(guest.requests.size(), 1u);
@@ -200,17 +207,28 @@ TEST(CpuList, ParsesLinuxLists)
 
 // The agent behind a real virtio-console: requests arrive in the guest's receive buffers, the
 // guest's answer leaves through the transmit queue, as in a domain.
-TEST(GuestAgent, ThroughVirtioConsole)
+TEST(GuestAgent, ThroughTheNamedVirtioConsolePort)
 {
     TestGuest memory;
     TestIrq irq;
     GuestAgent agent("web", { 2s, 2s });
-    VirtioConsole device(VirtioSlot { 0x10008000, 8, irq }, memory.memory(), agent);
-    device.attach_input(0);
+    NullConsole console;
+    VirtioConsole device(VirtioSlot { 0x10008000, 8, irq }, memory.memory(), console,
+        { { std::string(GuestAgent::port_name), &agent } });
+    device.attach_input(GuestAgent::port);
     TestDriver driver(device, memory);
-    driver.init(TestDriver::all_ring_features, 2);
-    TestQueue& rx = driver.queue(0);
-    TestQueue& tx = driver.queue(1);
+    driver.init(TestDriver::all_ring_features | virtio::console::f_multiport, 6);
+    ConsoleControl control(driver);
+    control.post(8);
+    // Linux's handshake, then the agent opens /dev/vportNp1.
+    auto msgs = control.handshake();
+    bool named = false;
+    for (auto const& m : msgs)
+        named |= m.event == virtio::console::Event::PortName && m.id == GuestAgent::port && m.payload == GuestAgent::port_name;
+    EXPECT_TRUE(named);
+    control.send(GuestAgent::port, virtio::console::Event::PortOpen, 1);
+    TestQueue& rx = driver.queue(4);
+    TestQueue& tx = driver.queue(5);
 
     std::atomic<bool> stop { false };
     std::thread guest([&] {
@@ -219,7 +237,7 @@ TEST(GuestAgent, ThroughVirtioConsole)
         char* buffers[16];
         for (auto& b : buffers)
             DescriptorChainBuilder(rx).AppendWritableDescriptor(&b, 64).Build();
-        driver.notify(0);
+        driver.notify(4);
         while (!stop) {
             if (rx.used_idx() == seen) {
                 std::this_thread::sleep_for(1ms);
@@ -231,7 +249,7 @@ TEST(GuestAgent, ThroughVirtioConsole)
             std::string tag = line.substr(0, line.find(' '));
             std::string answer = line.find("ping") != std::string::npos ? tag + " ok agent=1\n" : tag + " ok online=0-2\n";
             DescriptorChainBuilder(tx).AppendReadableDescriptor(answer.data(), answer.size()).Build();
-            driver.notify(1);
+            driver.notify(5);
         }
     });
     auto answer = agent.set_online_vcpus(3, 4);
@@ -240,6 +258,31 @@ TEST(GuestAgent, ThroughVirtioConsole)
     ASSERT_TRUE(answer) << answer.error().message();
     EXPECT_EQ(*answer, "0-2");
     EXPECT_EQ(tx.used_idx(), 2);
+}
+
+TEST(GuestAgent, RequestsWaitWhileTheGuestHasNotOpenedThePort)
+{
+    TestGuest memory;
+    TestIrq irq;
+    GuestAgent agent("web", { 100ms, 100ms });
+    NullConsole console;
+    VirtioConsole device(VirtioSlot { 0x10008000, 8, irq }, memory.memory(), console,
+        { { std::string(GuestAgent::port_name), &agent } });
+    device.attach_input(GuestAgent::port);
+    TestDriver driver(device, memory);
+    driver.init(TestDriver::all_ring_features | virtio::console::f_multiport, 6);
+    ConsoleControl control(driver);
+    control.post(8);
+    control.handshake();
+    char* buf;
+    DescriptorChainBuilder(driver.queue(4)).AppendWritableDescriptor(&buf, 64).Build();
+    driver.notify(4);
+    auto answer = agent.call("vcpu-set 1");
+    ASSERT_FALSE(answer);
+    EXPECT_NE(answer.error().message().find("no guest agent answered"), std::string::npos);
+    // The ping waits in the device, not in a buffer the guest would discard.
+    EXPECT_EQ(driver.queue(4).used_idx(), 0);
+    EXPECT_EQ(device.pending_input(GuestAgent::port), 7u); // "1 ping\n"
 }
 
 } // namespace
