@@ -211,7 +211,7 @@ vcpus  = $vcpus
 # first virtio-blk device, which the guest sees as /dev/vda (the image's fstab says so).
 disk = [ 'tap:aio:$img,xvda,w' ]
 root = "/dev/xvda ro"
-extra = "console=hvc0"
+extra = "console=hvc0 earlycon=sbi"
 
 # One network interface, eth0 in the guest: $( [ $dhcp = 1 ] && echo "DHCP" || echo "static $addr/$prefix${gateway:+ via $gateway}" ).
 vif = [ '' ]
