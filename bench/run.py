@@ -6,6 +6,7 @@ host noise; figures are reported as medians and as xenith/qemu ratios (lower is 
 times). Writes a JSON file and prints a table.
 
   bench/run.py [--rounds 3] [--scenarios boot,cpu,idle,smp] [--out bench-results.json]
+               [--idle-console ttyS0|hvc0]
 """
 import argparse
 import json
@@ -176,11 +177,15 @@ def scenario_cpu(engine, guest):
 
 
 IDLE_WINDOW_S = 10
+# The idle guest's console= on Xenith (--idle-console): ttyS0, or hvc0 (virtio-console port 0;
+# the guest kit then runs its getty there). QEMU's virt board has no virtio-console unless
+# given -device virtio-serial-device, so QEMU always idles on ttyS0.
+IDLE_CONSOLE = "ttyS0"
 
 
 def scenario_idle(engine, guest):
     """Host CPU% of an idle booted 64 MiB guest over IDLE_WINDOW_S seconds, and its RSS."""
-    append = "console=ttyS0 panic=-1"
+    append = f"console={IDLE_CONSOLE if engine == 'xenith' else 'ttyS0'} panic=-1"
     cmd = engine_command(engine, guest, append, memory=64)
     sock = None
     if engine == "xenith":
@@ -312,7 +317,11 @@ def main():
     ap.add_argument("--scenarios", default="boot,cpu,idle")
     ap.add_argument("--engines", default="xenith,qemu")
     ap.add_argument("--out", default=os.path.join(ROOT, "build/bench-results.json"))
+    ap.add_argument("--idle-console", choices=("ttyS0", "hvc0"), default="ttyS0",
+                    help="the idle guest's console= on Xenith (QEMU always uses ttyS0)")
     args = ap.parse_args()
+    global IDLE_CONSOLE
+    IDLE_CONSOLE = args.idle_console
 
     guest = guest_dir()
     engines = args.engines.split(",")
@@ -331,7 +340,8 @@ def main():
                     samples[engine].setdefault(k, []).append(v)
 
     result = {"host": os.uname().nodename, "cpus": os.cpu_count(), "rounds": args.rounds,
-              "time": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()), "figures": {}}
+              "time": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()),
+              "idle_console": IDLE_CONSOLE, "figures": {}}
     keys = sorted({k for e in engines for k in samples[e]})
     print(f"\n{'figure':28} " + " ".join(f"{e:>12}" for e in engines) + "   ratio (xenith/qemu)")
     for k in keys:

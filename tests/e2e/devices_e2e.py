@@ -29,14 +29,14 @@ def make_image(host, name, size=16 << 20):
     return path
 
 
-def login(host, name):
-    """Attaches to NAME's console, waits for boot, logs in as root; returns a run(cmd) helper."""
+def login(host, name, console="ttyS0"):
+    """Attaches to NAME's console, waits for boot, logs in as root on `console` (the one its
+    console= names, which is where typing goes); returns a run(cmd) helper."""
     proc, out = host.open_console(name)
     host.console_wait(out, READY_MARKER, BOOT_TIMEOUT)
-    # Typing goes to ttyS0 (console=ttyS0), but the hvc0 getty's "login:" shows on the same
-    # console and may come first: wait for ttyS0's own banner, or the name is typed before its
-    # getty runs (and flushes it).
-    host.console_wait(out, "(/dev/ttyS0)", 60)
+    # Wait for that console's own getty banner, or the name is typed before its getty runs (and
+    # flushes it).
+    host.console_wait(out, "(/dev/%s)" % console, 60)
     proc.stdin.write(b"\n")
     proc.stdin.flush()
     host.console_wait(out, "login:", 60)

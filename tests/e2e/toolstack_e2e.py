@@ -155,8 +155,9 @@ class Host:
         raise Failure("timed out after %.0f s waiting for %s" % (timeout, what))
 
     # --- configs and consoles
-    def write_config(self, name, extra="", lines=(), image=None):
-        """A config in the seed's syntax: the guest kit's Linux, or a tiny `image`."""
+    def write_config(self, name, extra="", lines=(), image=None, console="ttyS0"):
+        """A config in the seed's syntax: the guest kit's Linux, or a tiny `image`; `console`
+        is the guest's console= (ttyS0, the UART, or hvc0, virtio-console port 0)."""
         if image is None:
             kit = guest_dir(self.args.guest_build)
             boot = ["kernel = \"%s/Image\"" % kit, "ramdisk = \"%s/initramfs.cpio.gz\"" % kit]
@@ -171,7 +172,7 @@ class Host:
             "memory = 128",
             "name = \"%s\"" % name,
             "vcpus = 1",
-            "extra = \"console=ttyS0 %s\"" % extra,
+            "extra = \"console=%s %s\"" % (console, extra),
             *lines,
             "",
         ])
@@ -277,8 +278,8 @@ def remove_cgroup_parent(parent):
             pass
 
 
-def boot(host, name, extra="", lines=(), image=None):
-    host.write_config(name, extra, lines, image)
+def boot(host, name, extra="", lines=(), image=None, console="ttyS0"):
+    host.write_config(name, extra, lines, image, console)
     out = host.xm("create", name)
     if "Started domain %s" % name not in out.stdout:
         raise Failure("xm create printed %r" % out.stdout)

@@ -1,6 +1,7 @@
 #!/usr/bin/env python3
 """End-to-end vCPU hotplug: `maxvcpus` harts, `vcpus` of them online at boot, and `xm vcpu-set`
-through the guest agent (virtio-console, /dev/hvc1 in the guest), on a real xend + xm +
+through the guest agent (virtio-console port org.xenith.agent, /dev/vportNp1 in the guest), on
+a real xend + xm +
 xenith-vm booting the guest kit.
 
 Usage: vcpu_e2e.py SCENARIO --xend PATH --xm PATH --vm PATH [--guest-build build.sh]
@@ -119,7 +120,8 @@ def vcpu_set_without_agent(host):
     started = time.time()
     result = host.xm("vcpu-set", "bare", "2", check=False)
     took = time.time() - started
-    want = "domain bare: no guest agent answered on hvc1 within 5 s; vcpu-set needs the xenith guest agent"
+    want = ("domain bare: no guest agent answered on virtio-console port org.xenith.agent within 5 s; "
+            "vcpu-set needs the xenith guest agent")
     if result.returncode == 0 or want not in result.stderr:
         raise Failure("xm vcpu-set bare 2 gave %d: %r" % (result.returncode, result.stderr))
     if not 4.5 <= took <= 30:
@@ -129,10 +131,35 @@ def vcpu_set_without_agent(host):
         raise Failure("vCPU 1 is not offline:\n" + table)
 
 
+def hvc0_console_login_and_vcpu_set(host):
+    """console=hvc0: the user on `xm console` gets hvc0's login prompt and shell (virtio-console
+    port 0 is the guest's console, its input goes there), and vcpu-set still reaches the agent
+    on the named port 1."""
+    host.start_xend()
+    boot(host, "pv0", lines=["maxvcpus = 2"], console="hvc0")
+    run, _ = login(host, "pv0", console="hvc0")
+    text = run("echo TTY=$(tty) ACTIVE=$(cat /sys/class/tty/console/active)"
+               " PORTS=$(cat /sys/class/virtio-ports/*/name | tr '\\n' ,)")
+    found = re.findall(r"TTY=(\S+) ACTIVE=(\S+) PORTS=(\S*)", text)
+    if not found:
+        raise Failure("no TTY=/ACTIVE= line on the console")
+    tty, active, ports = found[-1]
+    if tty != "/dev/hvc0" or active != "hvc0":
+        raise Failure("the shell on xm console runs on %s with /dev/console %s, expected /dev/hvc0 and hvc0" % (tty, active))
+    if "org.xenith.agent" not in ports.split(","):
+        raise Failure("the guest's virtio-console ports are named %r, expected org.xenith.agent among them" % ports)
+    expect_online(host, run, "pv0", 1, 2)
+    result = host.xm("vcpu-set", "pv0", "2", check=False, timeout=120)
+    if result.returncode != 0:
+        raise Failure("xm vcpu-set pv0 2 failed: %s" % result.stderr.strip())
+    expect_online(host, run, "pv0", 2, 2)
+
+
 SCENARIOS = {f.__name__: f for f in [
     vcpu_set_hotplug,
     vcpu_set_back_up_without_maxvcpus,
     vcpu_set_without_agent,
+    hvc0_console_login_and_vcpu_set,
 ]}
 
 
