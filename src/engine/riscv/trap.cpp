@@ -182,6 +182,7 @@ void Core::wait_for_interrupt()
             syscall(SYS_futex, reinterpret_cast<uint32_t*>(&m_pending), FUTEX_WAIT_BITSET_PRIVATE, 0,
                 forever ? nullptr : &abs, nullptr, FUTEX_BITSET_MATCH_ANY);
         m_sleeping.store(0, std::memory_order_relaxed);
+        note_woken();
     }
     m_local_check = true;
 }
