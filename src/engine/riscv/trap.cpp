@@ -173,6 +173,8 @@ void Core::wait_for_interrupt()
         }
         uint64_t deadline = next_deadline(now);
         note_idle(now, deadline - now);
+        if (m_trim_due)
+            break; // WFI may return early: service() drops the blocks now, not after the sleep
         // An absolute CLOCK_MONOTONIC deadline (FUTEX_WAIT_BITSET's clock), in mtime's own
         // units: no drift from recomputing a relative timeout, no rounding to a coarser cap.
         timespec abs { time_t(deadline / timebase_hz), long(deadline % timebase_hz) * long(1'000'000'000 / timebase_hz) };

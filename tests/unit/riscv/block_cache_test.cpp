@@ -131,8 +131,9 @@ patch:
 }
 
 // A hart that decoded more than the idle-trim threshold and then sleeps in WFI (timer every
-// 200 ms, as a NO_HZ guest's idle loop does) drops its blocks once, about a second into the
-// idleness, and keeps only what the idle loop itself needs.
+// 200 ms, as a NO_HZ guest's idle loop does) drops its blocks once, as the sleep that makes
+// a second of idleness begins (that WFI returns at once), and keeps only what the idle loop
+// itself needs.
 TEST(BlockCache, IdleHartDropsItsBlocksAfterAboutASecond)
 {
     constexpr unsigned blocks = 4000; // ~700 KiB of decoded blocks
@@ -164,7 +165,7 @@ idle:
     uint64_t a0 = 7, a1 = 0;
     chain_reference(blocks, a0, a1);
     EXPECT_EQ(m.reg(s3), a1);
-    EXPECT_GE(elapsed, std::chrono::milliseconds(1700));
+    EXPECT_GE(elapsed, std::chrono::milliseconds(1500)) << "8 sleeps of 200 ms; the trimming WFI returns early";
     auto stats = m.hart->code_cache_stats();
     EXPECT_EQ(stats.flushes, 0u);
     EXPECT_EQ(stats.idle_trims, 1u);

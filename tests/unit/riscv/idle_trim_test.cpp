@@ -1,5 +1,5 @@
-// IdleTrimPolicy: an idle hart drops its decoded blocks after about a second of idleness, a
-// busy one never does, and trims are rate-limited.
+// IdleTrimPolicy: an idle hart drops its decoded blocks once about a second of idleness is
+// reached, a busy one never does, and a trim needs fresh decoding and idleness after the last.
 #include <gtest/gtest.h>
 
 #include "engine/riscv/idle_trim.h"
@@ -29,11 +29,13 @@ struct Hart {
     }
 };
 
-TEST(IdleTrimPolicy, FirstLongSleepAfterWorkDoesNotTrim)
+TEST(IdleTrimPolicy, ASleepRightAfterWorkTrimsOnlyIfItIsLong)
 {
     Hart h;
     h.cycle(5000 * ms, 4 * ms); // boot: a long time awake
-    EXPECT_FALSE(h.cycle(50 * ms, 500 * ms)) << "no idle stretch yet";
+    EXPECT_FALSE(h.cycle(50 * ms, 500 * ms)) << "busy until now, and only 0.5 s of sleep ahead";
+    EXPECT_FALSE(h.cycle(300 * ms, 900 * ms)) << "busy again";
+    EXPECT_TRUE(h.cycle(300 * ms, 1000 * ms)) << "nothing to do for a second";
 }
 
 TEST(IdleTrimPolicy, TrimsAfterAboutASecondOfTicks)
@@ -43,9 +45,8 @@ TEST(IdleTrimPolicy, TrimsAfterAboutASecondOfTicks)
     // A NO_HZ guest: a few ticks, then long sleeps, each wake-up a fraction of a millisecond.
     for (int k = 0; k < 8; ++k)
         EXPECT_FALSE(h.cycle(ms / 4, 4 * ms));
-    EXPECT_FALSE(h.cycle(ms / 4, 700 * ms)) << "idle for only 34 ms so far";
-    EXPECT_FALSE(h.cycle(ms / 4, 700 * ms)) << "idle for 0.73 s so far; 1 s needed";
-    EXPECT_TRUE(h.cycle(ms / 4, 700 * ms)) << "idle for 1.43 s";
+    EXPECT_FALSE(h.cycle(ms / 4, 700 * ms)) << "idle for 34 ms, then 0.7 s: 1 s needed";
+    EXPECT_TRUE(h.cycle(ms / 4, 700 * ms)) << "idle for 0.73 s, then 0.7 s";
     EXPECT_EQ(h.trims, 1u);
 }
 
@@ -79,24 +80,19 @@ TEST(IdleTrimPolicy, NeedsALongSleepAndEnoughDecodedCode)
     EXPECT_TRUE(h.cycle(ms / 10, forever)) << "a WFI with no timer armed sleeps as long as it likes";
 }
 
-TEST(IdleTrimPolicy, TrimsAreAtLeastMinIntervalApart)
+TEST(IdleTrimPolicy, TheNextTrimNeedsFreshDecodingAndAnotherIdleStretch)
 {
     Hart h;
-    h.cycle(5000 * ms, 1100 * ms);
+    h.cycle(5000 * ms, 4 * ms);
     EXPECT_TRUE(h.cycle(ms, 1100 * ms));
-    // Work that decodes a lot, then idleness again: a second trim waits for min_interval.
-    uint64_t first = h.now - 1100 * ms;
-    while (h.now - first < IdleTrimPolicy::min_interval - 1200 * ms) {
-        EXPECT_FALSE(h.cycle(10 * ms, 1100 * ms));
-    }
-    uint64_t second = 0;
-    for (int k = 0; k < 10 && !second; ++k) {
-        if (h.cycle(10 * ms, 1100 * ms))
-            second = h.now - 1100 * ms;
-    }
-    ASSERT_NE(second, 0u);
-    EXPECT_GE(second - first, IdleTrimPolicy::min_interval);
-    EXPECT_LT(second - first, IdleTrimPolicy::min_interval + 1200 * ms);
+    // Right after a trim the cache holds only what ran since: nothing to drop.
+    for (int k = 0; k < 20; ++k)
+        EXPECT_FALSE(h.cycle(ms, 1100 * ms, IdleTrimPolicy::min_bytes / 2));
+    // Seconds of work that decode a lot, then sleeps: the stretch starts again with them.
+    EXPECT_FALSE(h.cycle(5000 * ms, 500 * ms));
+    EXPECT_FALSE(h.cycle(ms, 300 * ms));
+    EXPECT_TRUE(h.cycle(ms, 300 * ms)) << "idle 0.8 s, then 0.3 s";
+    EXPECT_FALSE(h.cycle(ms, 5000 * ms, IdleTrimPolicy::min_bytes / 2)) << "idle, but little decoded since the trim";
 }
 
 TEST(IdleTrimPolicy, TimeWithoutAWakeUpIsNotCountedAsAwake)
