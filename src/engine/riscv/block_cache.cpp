@@ -70,7 +70,8 @@ void Core::flush_blocks()
     m_arena_used = 0;
 }
 
-// When the hart has been idle for a while (idle_trim.h), the next service() drops its blocks.
+// Called by WFI before it sleeps; once the hart has been idle for a while (idle_trim.h), WFI
+// returns at once and service() drops the blocks.
 void Core::note_idle(uint64_t now, uint64_t sleep_ticks)
 {
     if (m_idle_trim.should_trim(now, sleep_ticks, m_arena_used))
