@@ -5,9 +5,12 @@ Starts N domains, waits for every boot marker, then reports the host CPU% all of
 over 5 s of idling, each domain's RSS, how much of that RSS is guest RAM the guest has touched
 (the RSS of the guest-RAM mapping in /proc/PID/smaps) and the rest (VMM overhead), and whether
 each still answers on its console (a newline written to stdin brings back getty's 'login:').
+With --late S, idle CPU is measured again over 5 s starting S seconds after the last boot
+(the first window is right after the boots, when guests still run their post-boot work), and
+RSS and overhead are read after that second window.
 Then kills them all.
 
-  bench/density.py [--count 10] [--memory 64] [--engine xenith|qemu] [--out FILE.json]
+  bench/density.py [--count 10] [--memory 64] [--engine xenith|qemu] [--late 60] [--out FILE.json]
 """
 import argparse
 import json
@@ -59,6 +62,8 @@ def main():
     ap.add_argument("--memory", type=int, default=64)
     ap.add_argument("--engine", default="xenith")
     ap.add_argument("--boot-timeout", type=float, default=0, help="seconds; default 60 + 20 per domain")
+    ap.add_argument("--late", type=float, default=0,
+                    help="also measure idle CPU over 5 s starting this many seconds after the last boot")
     ap.add_argument("--out", default=None)
     args = ap.parse_args()
 
@@ -97,6 +102,19 @@ def main():
         window = time.monotonic() - w0
         after = {d.index: run.cpu_seconds(d.proc.pid) for d in live}
         cpu_pct = {i: (after[i] - before[i]) / window * 100 for i in before}
+        late_cpu_total = None
+        if args.late:
+            late_start = t0 + all_booted_s + args.late
+            while time.monotonic() < late_start:
+                for d in domains:
+                    d.pump()
+                time.sleep(0.1)
+            before = {d.index: run.cpu_seconds(d.proc.pid) for d in live}
+            w0 = time.monotonic()
+            time.sleep(5)
+            late_window = time.monotonic() - w0
+            after = {d.index: run.cpu_seconds(d.proc.pid) for d in live}
+            late_cpu_total = sum((after[i] - before[i]) / late_window * 100 for i in before)
         rss = {d.index: run.rss_kib(d.proc.pid) for d in live}
         ram = {d.index: run.guest_ram_rss_kib(d.proc.pid, args.memory) for d in live}
         anon = {d.index: run.anonymous_kib(d.proc.pid) for d in live}
@@ -144,6 +162,8 @@ def main():
         "booted": len(booted), "all_booted_s": all_booted_s,
         "idle_cpu_percent_total": total_cpu,
         "idle_cpu_percent_per_domain": total_cpu / len(cpu_pct) if cpu_pct else None,
+        "idle_cpu_percent_total_late": late_cpu_total,
+        "late_s": args.late or None,
         "rss_mib_median": statistics.median(rss_list) if rss_list else None,
         "rss_mib_max": max(rss_list) if rss_list else None,
         "overhead_mib_median": statistics.median(ovh) if ovh else None,

@@ -7,7 +7,6 @@
 
 #include "base/log.h"
 #include "engine/riscv/core.h"
-#include "engine/riscv/timebase.h"
 
 namespace xenith::riscv {
 
@@ -16,15 +15,6 @@ namespace {
 constexpr size_t block_bytes(unsigned insns) { return (offsetof(Block, insns) + insns * sizeof(Insn) + 15) & ~size_t(15); }
 
 constexpr size_t page_bytes = 4096;
-
-// Idle trim: a hart about to sleep for at least idle_sleep_ticks with more than idle_trim_bytes
-// of blocks decoded since the last flush drops them, at most once per idle_trim_interval. An
-// idle Linux runs a few thousand blocks (timer and console-poll paths, ~360 KiB), below it,
-// so a domain that stays idle trims once; the interval bounds the re-decoding cost for a guest
-// that alternates work and short sleeps.
-constexpr size_t idle_trim_bytes = 512u << 10;
-constexpr uint64_t idle_sleep_ticks = timebase_hz / 10;
-constexpr uint64_t idle_trim_interval = 10 * timebase_hz;
 
 // About one slot per 128 bytes of arena (a typical block is 100-200 bytes), so the table is
 // an eighth of the arena and mostly sparse; between 1 Ki and 128 Ki slots.
@@ -68,7 +58,6 @@ void Core::flush_blocks()
 {
     m_code_generation_seen = m_mem->code_generation();
     ++m_code_epoch;
-    m_last_flush = mtime_now();
     m_trim_due = false;
     if (m_arena_used != 0) {
         size_t used = (m_arena_used + page_bytes - 1) & ~(page_bytes - 1);
@@ -81,9 +70,11 @@ void Core::flush_blocks()
     m_arena_used = 0;
 }
 
+// Called by WFI before it sleeps; once the hart has been idle for a while (idle_trim.h), WFI
+// returns at once and service() drops the blocks.
 void Core::note_idle(uint64_t now, uint64_t sleep_ticks)
 {
-    if (sleep_ticks >= idle_sleep_ticks && m_arena_used > idle_trim_bytes && now - m_last_flush >= idle_trim_interval)
+    if (m_idle_trim.should_trim(now, sleep_ticks, m_arena_used))
         m_trim_due = true;
 }
 

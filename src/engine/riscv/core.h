@@ -13,6 +13,7 @@
 #include "engine/mem/guest_memory.h"
 #include "engine/riscv/csr_numbers.h"
 #include "engine/riscv/hart.h"
+#include "engine/riscv/idle_trim.h"
 #include "engine/riscv/insn.h"
 
 namespace xenith::riscv {
@@ -227,10 +228,11 @@ private:
     size_t m_arena_used { 0 };
     uint64_t m_flushes { 0 };
     uint64_t m_idle_trims { 0 };
-    uint64_t m_last_flush { 0 }; // mtime of the last flush
+    IdleTrimPolicy m_idle_trim;
     bool m_trim_due { false };   // set in WFI, done by service(): no block is in use there
     void init_block_cache(size_t arena_bytes);
     void note_idle(uint64_t now, uint64_t sleep_ticks);
+    void note_woken() { m_idle_trim.woke(mtime_now()); }
     uint64_t m_code_generation_seen { 0 };
     uint64_t m_code_epoch { 1 };
     alignas(Block) uint8_t m_oneoff[sizeof(Block) + (max_block_insns + 1) * sizeof(Insn)];

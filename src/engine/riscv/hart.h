@@ -70,7 +70,7 @@ struct CodeCacheStats {
     size_t used { 0 };       // bytes of decoded blocks since the last flush
     unsigned slots { 0 };    // lookup-table entries
     uint64_t flushes { 0 };  // whole-cache flushes because the arena was full
-    uint64_t idle_trims { 0 }; // flushes of an idle hart's cold blocks (see block_cache.cpp)
+    uint64_t idle_trims { 0 }; // flushes of an idle hart's blocks (see idle_trim.h)
 };
 
 class Hart final : public Vcpu {

@@ -173,6 +173,8 @@ void Core::wait_for_interrupt()
         }
         uint64_t deadline = next_deadline(now);
         note_idle(now, deadline - now);
+        if (m_trim_due)
+            break; // WFI may return early: service() drops the blocks now, not after the sleep
         // An absolute CLOCK_MONOTONIC deadline (FUTEX_WAIT_BITSET's clock), in mtime's own
         // units: no drift from recomputing a relative timeout, no rounding to a coarser cap.
         timespec abs { time_t(deadline / timebase_hz), long(deadline % timebase_hz) * long(1'000'000'000 / timebase_hz) };
@@ -182,6 +184,7 @@ void Core::wait_for_interrupt()
             syscall(SYS_futex, reinterpret_cast<uint32_t*>(&m_pending), FUTEX_WAIT_BITSET_PRIVATE, 0,
                 forever ? nullptr : &abs, nullptr, FUTEX_BITSET_MATCH_ANY);
         m_sleeping.store(0, std::memory_order_relaxed);
+        note_woken();
     }
     m_local_check = true;
 }

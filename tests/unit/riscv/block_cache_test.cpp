@@ -130,6 +130,48 @@ patch:
     EXPECT_EQ(m.reg(s1), uint64_t(rounds * (rounds + 1) / 2));
 }
 
+// A hart that decoded more than the idle-trim threshold and then sleeps in WFI (timer every
+// 200 ms, as a NO_HZ guest's idle loop does) drops its blocks once, as the sleep that makes
+// a second of idleness begins (that WFI returns at once), and keeps only what the idle loop
+// itself needs.
+TEST(BlockCache, IdleHartDropsItsBlocksAfterAboutASecond)
+{
+    constexpr unsigned blocks = 4000; // ~700 KiB of decoded blocks
+    TestMachine m;
+    m.load(R"(
+    li t0, 1
+    slli t0, t0, 63
+    csrs menvcfg, t0      # Sstc: stimecmp drives STIP
+    li t0, 1 << 5
+    csrw mie, t0          # STIE only, globally disabled: WFI wakes, no trap is taken
+    li a0, 7
+    li a1, 0
+)" + chain_of_blocks("b", blocks) + R"(
+    mv s3, a1
+    li s2, 9
+idle:
+    csrr t0, time
+    li t1, 2000000        # 200 ms at 10 MHz
+    add t0, t0, t1
+    csrw stimecmp, t0
+    wfi
+    addi s2, s2, -1
+    bnez s2, idle
+    li a0, 0
+)" + exit_seq);
+    auto start = std::chrono::steady_clock::now();
+    m.run_to_exit();
+    auto elapsed = std::chrono::steady_clock::now() - start;
+    uint64_t a0 = 7, a1 = 0;
+    chain_reference(blocks, a0, a1);
+    EXPECT_EQ(m.reg(s3), a1);
+    EXPECT_GE(elapsed, std::chrono::milliseconds(1500)) << "8 sleeps of 200 ms; the trimming WFI returns early";
+    auto stats = m.hart->code_cache_stats();
+    EXPECT_EQ(stats.flushes, 0u);
+    EXPECT_EQ(stats.idle_trims, 1u);
+    EXPECT_LT(stats.used, size_t(16u << 10)) << "the idle loop's blocks only";
+}
+
 // retired_instructions() is what the control channel reports: readable while the hart runs,
 // and exact once run() has returned.
 TEST(Instret, PublishedWhileRunningAndExactAfterwards)
