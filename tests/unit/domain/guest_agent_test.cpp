@@ -205,21 +205,34 @@ TEST(CpuList, ParsesLinuxLists)
         EXPECT_FALSE(parse_cpu_list(bad)) << bad;
 }
 
+// A GuestAgent on port 1 of a multiport virtio-console, driven as Linux drives it.
+struct AgentOnVirtioConsole {
+    explicit AgentOnVirtioConsole(GuestAgentTimeouts timeouts)
+        : agent("web", timeouts)
+        , device(VirtioSlot { 0x10008000, 8, irq }, memory.memory(), console, { { std::string(GuestAgent::port_name), &agent } })
+        , driver(device, memory)
+        , control(driver)
+    {
+        device.attach_input(GuestAgent::port);
+        driver.init(TestDriver::all_ring_features | virtio::console::f_multiport, 6);
+        control.post(8);
+    }
+
+    TestGuest memory;
+    TestIrq irq;
+    GuestAgent agent;
+    NullConsole console;
+    VirtioConsole device;
+    TestDriver driver;
+    ConsoleControl control;
+};
+
 // The agent behind a real virtio-console: requests arrive in the guest's receive buffers, the
 // guest's answer leaves through the transmit queue, as in a domain.
 TEST(GuestAgent, ThroughTheNamedVirtioConsolePort)
 {
-    TestGuest memory;
-    TestIrq irq;
-    GuestAgent agent("web", { 2s, 2s });
-    NullConsole console;
-    VirtioConsole device(VirtioSlot { 0x10008000, 8, irq }, memory.memory(), console,
-        { { std::string(GuestAgent::port_name), &agent } });
-    device.attach_input(GuestAgent::port);
-    TestDriver driver(device, memory);
-    driver.init(TestDriver::all_ring_features | virtio::console::f_multiport, 6);
-    ConsoleControl control(driver);
-    control.post(8);
+    AgentOnVirtioConsole env({ 2s, 2s });
+    auto& [memory, irq, agent, console, device, driver, control] = env;
     // Linux's handshake, then the agent opens /dev/vportNp1.
     auto msgs = control.handshake();
     bool named = false;
@@ -262,17 +275,8 @@ TEST(GuestAgent, ThroughTheNamedVirtioConsolePort)
 
 TEST(GuestAgent, RequestsWaitWhileTheGuestHasNotOpenedThePort)
 {
-    TestGuest memory;
-    TestIrq irq;
-    GuestAgent agent("web", { 100ms, 100ms });
-    NullConsole console;
-    VirtioConsole device(VirtioSlot { 0x10008000, 8, irq }, memory.memory(), console,
-        { { std::string(GuestAgent::port_name), &agent } });
-    device.attach_input(GuestAgent::port);
-    TestDriver driver(device, memory);
-    driver.init(TestDriver::all_ring_features | virtio::console::f_multiport, 6);
-    ConsoleControl control(driver);
-    control.post(8);
+    AgentOnVirtioConsole env({ 100ms, 100ms });
+    auto& [memory, irq, agent, console, device, driver, control] = env;
     control.handshake();
     char* buf;
     DescriptorChainBuilder(driver.queue(4)).AppendWritableDescriptor(&buf, 64).Build();
