@@ -1,8 +1,12 @@
 // Block cache: decoded blocks keyed by guest-physical address, built into an arena, flushed whole.
+#include <algorithm>
 #include <bit>
 #include <cstddef>
 #include <cstdio>
 #include <cstdlib>
+#include <map>
+#include <string>
+#include <vector>
 #include <sys/mman.h>
 
 #include "base/log.h"
@@ -56,6 +60,9 @@ void Core::init_block_cache(size_t arena_bytes)
 // kernel, so code that ran once (boot, a finished program) stops costing host memory.
 void Core::flush_blocks()
 {
+#ifdef XENITH_BLOCK_PROFILE
+    profile_collect();
+#endif
     m_code_generation_seen = m_mem->code_generation();
     ++m_code_epoch;
     m_trim_due = false;
@@ -166,6 +173,9 @@ Block* Core::build_block(uint64_t pa, uint8_t const* host)
     b->count = n;
     b->cacheable = true;
     b->epoch = m_code_epoch;
+#ifdef XENITH_BLOCK_PROFILE
+    b->hits = 0;
+#endif
     m_arena_used += block_bytes(n + 1);
     return b;
 }
@@ -224,6 +234,9 @@ Block* Core::build_oneoff(uint64_t vpc)
     b->count = 1;
     b->cacheable = false;
     b->epoch = 0;
+#ifdef XENITH_BLOCK_PROFILE
+    b->hits = 0;
+#endif
     return b;
 }
 
@@ -273,5 +286,47 @@ void Core::trace_block(Block const* b) const
         std::fprintf(stderr, " %0*x", b->insns[k].len * 2, b->insns[k].raw);
     std::fprintf(stderr, "\n");
 }
+
+#ifdef XENITH_BLOCK_PROFILE
+// Profiling builds: executed blocks by guest-physical address and content, summed over flushes.
+void Core::profile_collect()
+{
+    if (!m_profile)
+        m_profile = std::make_unique<BlockProfile>();
+    for (size_t at = 0; at < m_arena_used;) {
+        auto const* b = reinterpret_cast<Block const*>(m_arena.data() + at);
+        if (b->hits) {
+            std::string words;
+            for (unsigned k = 0; k < b->count; ++k)
+                words += fmt::format(" {:0{}x}", b->insns[k].raw, b->insns[k].len * 2);
+            m_profile->hits[{ b->phys, words }] += b->hits;
+        }
+        at += block_bytes(b->count + 1);
+    }
+}
+
+// One line per block, hottest (by instructions run) first:
+// "block-profile HART PHYS ENTRIES INSNS_RUN: WORDS".
+void Core::profile_print() const
+{
+    if (!m_profile)
+        return;
+    std::vector<std::pair<uint64_t, decltype(m_profile->hits)::const_iterator>> order;
+    uint64_t total = 0;
+    for (auto it = m_profile->hits.begin(); it != m_profile->hits.end(); ++it) {
+        uint64_t n = it->second * uint64_t(std::count(it->first.second.begin(), it->first.second.end(), ' '));
+        order.emplace_back(n, it);
+        total += n;
+    }
+    std::sort(order.begin(), order.end(), [](auto const& a, auto const& b) { return a.first > b.first; });
+    std::fprintf(stderr, "block-profile %u total %llu instructions in %zu blocks\n", hart_id,
+        (unsigned long long)total, order.size());
+    for (size_t k = 0; k < order.size() && k < 3000; ++k) {
+        auto const& [n, it] = order[k];
+        std::fprintf(stderr, "block-profile %u %#llx %llu %llu:%s\n", hart_id, (unsigned long long)it->first.first,
+            (unsigned long long)it->second, (unsigned long long)n, it->first.second.c_str());
+    }
+}
+#endif
 
 } // namespace xenith::riscv

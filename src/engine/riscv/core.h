@@ -7,6 +7,10 @@
 #include <cstring>
 #include <memory>
 #include <optional>
+#ifdef XENITH_BLOCK_PROFILE
+#include <map>
+#include <string>
+#endif
 
 #include "base/mapping.h"
 #include "engine/dev/bus.h"
@@ -33,6 +37,9 @@ struct Block {
     uint64_t epoch;  // valid while equal to Core's code epoch; else compared with memory again
     uint32_t count;  // instructions, sentinel excluded
     bool cacheable;  // false for one-off blocks (fetched from MMIO or across a page boundary)
+#ifdef XENITH_BLOCK_PROFILE
+    uint64_t hits; // times entered (profiling builds only, see CMake's XENITH_BLOCK_PROFILE)
+#endif
     alignas(16) Insn insns[1]; // count + 1 entries
 };
 
@@ -231,6 +238,14 @@ private:
     IdleTrimPolicy m_idle_trim;
     bool m_trim_due { false };   // set in WFI, done by service(): no block is in use there
     void init_block_cache(size_t arena_bytes);
+#ifdef XENITH_BLOCK_PROFILE
+    struct BlockProfile {
+        std::map<std::pair<uint64_t, std::string>, uint64_t> hits; // (phys, instruction words) -> entries
+    };
+    std::unique_ptr<BlockProfile> m_profile;
+    void profile_collect(); // folds the arena's counts into m_profile (before a flush)
+    void profile_print() const;
+#endif
     void note_idle(uint64_t now, uint64_t sleep_ticks);
     void note_woken() { m_idle_trim.woke(mtime_now()); }
     uint64_t m_code_generation_seen { 0 };

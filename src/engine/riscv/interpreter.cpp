@@ -243,6 +243,9 @@ Block* Core::execute(Block* b)
     };
 
 enter:
+#ifdef XENITH_BLOCK_PROFILE
+    ++b->hits;
+#endif
     i = b->insns;
     DISPATCH();
     {
