@@ -43,6 +43,8 @@ Mapping map_or_die(size_t bytes, char const* what)
 
 } // namespace
 
+Block Core::no_block {};
+
 // Both mappings are reserved lazily (no RSS until touched); a fresh mapping reads as zero,
 // which is what an empty slot is.
 void Core::init_block_cache(size_t arena_bytes)
@@ -168,7 +170,7 @@ Block* Core::build_block(uint64_t pa, uint8_t const* host)
     end.off = uint16_t(off - start);
     b->insns[n] = end;
     b->phys = pa;
-    b->link[0] = b->link[1] = nullptr;
+    b->link[0] = b->link[1] = &no_block;
     b->far[0] = b->far[1] = nullptr;
     b->count = n;
     b->cacheable = true;
@@ -229,7 +231,7 @@ Block* Core::build_oneoff(uint64_t vpc)
     end.off = insn.len;
     b->insns[1] = end;
     b->phys = 0;
-    b->link[0] = b->link[1] = nullptr;
+    b->link[0] = b->link[1] = &no_block;
     b->far[0] = b->far[1] = nullptr;
     b->count = 1;
     b->cacheable = false;

@@ -31,7 +31,9 @@ struct Block {
     uint64_t phys;  // guest-physical address of the first instruction
     // Chained successors (0: taken/indirect, 1: fall-through). link[] holds a successor in the same
     // page; for the direct targets (branches, jal, fall-through) it needs no address check, since
-    // the target is fixed. far[] holds a successor in another page, re-checked through the fetch TLB.
+    // the target is fixed. An empty link points at Core::no_block (never valid), so following a
+    // link needs no null test. far[] holds a successor in another page, re-checked through the
+    // fetch TLB.
     Block* link[2];
     Block* far[2];
     uint64_t epoch;  // valid while equal to Core's code epoch; else compared with memory again
@@ -150,21 +152,34 @@ private:
         return true;
     }
 
+    // The write-TLB hit path alone: false if the store must go through store_slow().
     template<typename T>
-    bool store(uint64_t va, T value)
+    bool store_fast(uint64_t va, T value)
     {
         TlbEntry const& e = m_wtlb[(va >> 12) & tlb_mask];
         if (XENITH_LIKELY(e.tag == (va & (~0xfffull | (sizeof(T) - 1))))) {
             std::memcpy(reinterpret_cast<void*>(va + e.addend), &value, sizeof(T));
             return true;
         }
-        return store_slow(va, sizeof(T), uint64_t(value));
+        return false;
+    }
+
+    template<typename T>
+    bool store(uint64_t va, T value)
+    {
+        return store_fast<T>(va, value) || store_slow(va, sizeof(T), uint64_t(value));
     }
 
     static constexpr unsigned tlb_bits = 8;
     static constexpr uint64_t tlb_mask = (1u << tlb_bits) - 1;
     static constexpr unsigned max_block_insns = 64;
-    static constexpr int service_interval = 256; // blocks between clock reads
+    // Blocks run between two service() calls (clock, interrupts, requests from other threads,
+    // code writes by others). execute() counts them in a register and never looks at m_pending,
+    // so a request from another thread is seen within service_interval blocks of at most
+    // max_block_insns instructions each: the bound on interrupt latency.
+    static constexpr int service_interval = 256;
+    // The target of every empty link: its epoch (0) never equals m_code_epoch (starts at 1).
+    static Block no_block;
 
     Hart& m_hart;
     GuestMemory* m_mem;
@@ -212,6 +227,9 @@ private:
     std::atomic<uint32_t> m_sleeping { 0 };
     bool m_local_check { true };
     int m_countdown { 0 };
+    // Set when this hart stores to a code page (its decoded blocks may be stale): execute() stops
+    // chaining at the end of the block, so the run loop sees the new code generation first.
+    bool m_code_written { false };
     std::optional<VcpuExit> m_exit;
 
     // TLB: sets 0 = U, 1 = S, 2 = S with SUM, 3 = M (fetch uses 0, 1, 3).

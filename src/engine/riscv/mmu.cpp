@@ -194,7 +194,7 @@ bool Core::store_slow(uint64_t va, unsigned size, uint64_t value)
         std::memcpy(h1, bytes + first, size - first);
         m_mem->note_write(pa0, first);
         m_mem->note_write(pa1, size - first);
-        m_countdown = 0; // may have written code: see CONTINUE_AT
+        m_code_written = true; // may have written code: see Core::m_code_written
         return true;
     }
     uint64_t pa;
@@ -204,7 +204,7 @@ bool Core::store_slow(uint64_t va, unsigned size, uint64_t value)
         if (m_mem->is_code_page(pa)) {
             std::memcpy(host, &value, size);
             m_mem->note_write(pa, size);
-            m_countdown = 0; // back to the run loop, which sees the new code generation
+            m_code_written = true; // back to the run loop, which sees the new code generation
             return true;
         }
         TlbEntry& e = m_wtlb[(va >> 12) & tlb_mask];
@@ -241,7 +241,7 @@ uint8_t* Core::atomic_ptr(uint64_t va, unsigned size, Access access)
     }
     if (access == Access::Write && m_mem->is_code_page(pa)) {
         m_mem->note_write(pa, size);
-        m_countdown = 0;
+        m_code_written = true;
         return host;
     }
     e.tag = va & ~0xfffull;
