@@ -67,6 +67,7 @@ void Core::flush_blocks()
 #endif
     m_code_generation_seen = m_mem->code_generation();
     ++m_code_epoch;
+    ++m_fetch_gen; // the jump cache points into the arena, whose blocks are about to be reused
     m_trim_due = false;
     if (m_arena_used != 0) {
         size_t used = (m_arena_used + page_bytes - 1) & ~(page_bytes - 1);
@@ -171,7 +172,6 @@ Block* Core::build_block(uint64_t pa, uint8_t const* host)
     b->insns[n] = end;
     b->phys = pa;
     b->link[0] = b->link[1] = &no_block;
-    b->far[0] = b->far[1] = nullptr;
     b->count = n;
     b->cacheable = true;
     b->epoch = m_code_epoch;
@@ -232,7 +232,6 @@ Block* Core::build_oneoff(uint64_t vpc)
     b->insns[1] = end;
     b->phys = 0;
     b->link[0] = b->link[1] = &no_block;
-    b->far[0] = b->far[1] = nullptr;
     b->count = 1;
     b->cacheable = false;
     b->epoch = 0;
@@ -323,6 +322,9 @@ void Core::profile_print() const
     std::sort(order.begin(), order.end(), [](auto const& a, auto const& b) { return a.first > b.first; });
     std::fprintf(stderr, "block-profile %u total %llu instructions in %zu blocks\n", hart_id,
         (unsigned long long)total, order.size());
+    std::fprintf(stderr, "block-profile %u chain() same-page %llu (indirect %llu) other-page %llu (indirect %llu)\n",
+        hart_id, (unsigned long long)m_chain_stats[0], (unsigned long long)m_chain_stats[2],
+        (unsigned long long)m_chain_stats[1], (unsigned long long)m_chain_stats[3]);
     for (size_t k = 0; k < order.size() && k < 3000; ++k) {
         auto const& [n, it] = order[k];
         std::fprintf(stderr, "block-profile %u %#llx %llu %llu:%s\n", hart_id, (unsigned long long)it->first.first,

@@ -61,37 +61,36 @@ inline uint64_t orc_b(uint64_t v)
 
 } // namespace
 
-// The slow half of following a block's exit: finds (and caches in b) the successor at virtual
-// address target, or returns nullptr to send the run loop through its full lookup.
+// The slow half of following a block's exit: finds the successor at virtual address target (and
+// caches it in b's link or the jump cache), or returns nullptr to send the run loop through its
+// full lookup.
 Block* Core::chain(Block* b, unsigned slot, uint64_t bpc, uint64_t target)
 {
     if (XENITH_UNLIKELY(m_trace))
         return nullptr;
-    if (XENITH_UNLIKELY(!b->cacheable) || ((target ^ bpc) >> 12) != 0) {
+    bool const same_page = b->cacheable && ((target ^ bpc) >> 12) == 0;
+#ifdef XENITH_BLOCK_PROFILE
+    ++m_chain_stats[same_page ? 0 : 1];
+    if (Op last = b->insns[b->count - 1].op; last == Op::Jalr || last == Op::FusedAddiJalr || last == Op::FusedLdJalr)
+        ++m_chain_stats[same_page ? 2 : 3];
+#endif
+    uint64_t phys;
+    if (same_page) {
+        phys = (b->phys & ~0xfffull) | (target & 0xfff);
+    } else {
         // Another page: only through a fetch-TLB hit, which vouches for the current translation
         // and execute permission; anything else goes back to the run loop's full lookup.
         TlbEntry const& e = m_xtlb[(target >> 12) & tlb_mask];
         if (e.tag != (target & ~0xfffull))
             return nullptr;
-        uint64_t phys = target + e.addend - uint64_t(m_ram_host) + m_ram_base;
-        if (XENITH_UNLIKELY(!b->cacheable))
-            return block_at_phys(phys);
-        // The last successor in that direction is usually the next one too: skip the hash.
-        Block* n = b->far[slot];
-        if (XENITH_LIKELY(n && n->phys == phys && n->epoch == m_code_epoch))
-            return n;
-        n = block_at_phys(phys);
-        if (n)
-            b->far[slot] = n;
-        return n;
+        phys = target + e.addend - uint64_t(m_ram_host) + m_ram_base;
     }
-    uint64_t phys = (b->phys & ~0xfffull) | (target & 0xfff);
-    Block* n = b->link[slot];
-    if (XENITH_LIKELY(n && n->phys == phys && n->epoch == m_code_epoch))
-        return n;
-    n = block_at_phys(phys);
-    if (n)
+    Block* n = block_at_phys(phys);
+    if (!n)
+        return nullptr;
+    if (same_page)
         b->link[slot] = n;
+    jump_cache_at(target) = JumpCacheEntry { target, n, m_fetch_gen };
     return n;
 }
 
@@ -159,15 +158,23 @@ Block* Core::execute(Block* b)
         pc = t_;                                 \
         LEAVE(nullptr);                          \
     } while (0)
+// Successors not linked from this block (another page, an indirect target that changed): the
+// jump cache, then chain().
+#define FOLLOW_JUMP_CACHE(slot, t_)                                                                       \
+    do {                                                                                                  \
+        JumpCacheEntry const& j_ = jump_cache_at(t_);                                                     \
+        if (XENITH_LIKELY(j_.vpc == t_ && j_.gen == m_fetch_gen && j_.block->epoch == epoch))             \
+            CONTINUE_LINKED(j_.block, t_);                                                                \
+        CONTINUE_AT(chain(b, slot, bpc, t_), t_);                                                         \
+    } while (0)
 // A direct exit (branch, jal, fall-through) has a fixed target, so a link that is still valid
-// for the current code epoch is the right block (an empty link is no_block, never valid);
-// chain() handles the rest.
+// for the current code epoch is the right block (an empty link is no_block, never valid).
 #define FOLLOW_DIRECT(slot, t_)                                \
     do {                                                       \
         Block* l_ = b->link[slot];                             \
         if (XENITH_LIKELY(l_->epoch == epoch))                 \
             CONTINUE_LINKED(l_, t_);                           \
-        CONTINUE_AT(chain(b, slot, bpc, t_), t_);              \
+        FOLLOW_JUMP_CACHE(slot, t_);                           \
     } while (0)
 // An indirect exit (jalr) also checks that the link is for this target.
 #define FOLLOW_INDIRECT(slot, t_)                                                                          \
@@ -176,7 +183,7 @@ Block* Core::execute(Block* b)
         if (XENITH_LIKELY(l_->epoch == epoch && ((t_ ^ bpc) >> 12) == 0                                   \
                 && l_->phys == ((b->phys & ~0xfffull) | (t_ & 0xfff))))                                   \
             CONTINUE_LINKED(l_, t_);                                                                      \
-        CONTINUE_AT(chain(b, slot, bpc, t_), t_);                                                         \
+        FOLLOW_JUMP_CACHE(slot, t_);                                                                      \
     } while (0)
 // Control transfers always end their block, so the block's count is what has retired.
 #define JUMP(target, slot)                       \

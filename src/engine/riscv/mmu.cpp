@@ -41,11 +41,16 @@ void Core::update_tlb_sets()
         dset = 2;
     m_rtlb = m_tlb_read[dset];
     m_wtlb = m_tlb_write[dset];
-    m_xtlb = m_tlb_fetch[set_of(priv)];
+    TlbEntry* x = m_tlb_fetch[set_of(priv)];
+    if (x != m_xtlb) {
+        m_xtlb = x;
+        ++m_fetch_gen; // the jump cache was filled for another privilege
+    }
 }
 
 void Core::flush_tlb()
 {
+    ++m_fetch_gen;
     std::memset(m_tlb_read, 0xff, sizeof(m_tlb_read));
     std::memset(m_tlb_write, 0xff, sizeof(m_tlb_write));
     std::memset(m_tlb_fetch, 0xff, sizeof(m_tlb_fetch));
@@ -55,6 +60,7 @@ void Core::flush_write_tlb() { std::memset(m_tlb_write, 0xff, sizeof(m_tlb_write
 
 void Core::flush_tlb_page(uint64_t va)
 {
+    ++m_fetch_gen;
     uint64_t tag = va & ~0xfffull;
     unsigned index = (va >> 12) & tlb_mask;
     for (unsigned s = 0; s < 4; ++s) {
