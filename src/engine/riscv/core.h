@@ -184,10 +184,9 @@ private:
     static constexpr unsigned tlb_bits = 8;
     static constexpr uint64_t tlb_mask = (1u << tlb_bits) - 1;
     static constexpr unsigned max_block_insns = 64;
-    // Blocks run between two service() calls (clock, interrupts, requests from other threads,
-    // code writes by others). execute() counts them in a register and never looks at m_pending,
-    // so a request from another thread is seen within service_interval blocks of at most
-    // max_block_insns instructions each: the bound on interrupt latency.
+    // Blocks run between two service() calls (clock, timers, code writes by others); execute()
+    // counts them in a register. Requests from other threads (m_pending) are still looked at
+    // before every chained block: a remote fence.i or TLB flush must act before the next block.
     static constexpr int service_interval = 256;
     // The target of every empty link: its epoch (0) never equals m_code_epoch (starts at 1).
     static Block no_block;

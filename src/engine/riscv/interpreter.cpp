@@ -135,19 +135,20 @@ Block* Core::execute(Block* b)
         ++i;        \
         DISPATCH(); \
     } while (0)
-// Continues into the chained successor n_ at t_ without leaving the interpreter, unless the
-// budget of blocks is spent (the run loop then services the hart: clock, interrupts, requests
-// from other threads, code written by others) or this hart has just stored to a code page (the
-// run loop then checks the code generation before the next block, as if it checked every block).
-#define CONTINUE_LINKED(n_, t_)                                  \
-    do {                                                         \
-        if (XENITH_LIKELY(--budget >= 0)) {                      \
-            b = n_;                                              \
-            bpc = t_;                                            \
-            goto enter;                                          \
-        }                                                        \
-        pc = t_;                                                 \
-        LEAVE(n_);                                               \
+// Continues into the chained successor n_ at t_ without leaving the interpreter, unless another
+// thread has made a request (an interrupt, a remote fence.i or TLB flush: acted on before the next
+// block, which cross-modifying code relies on), the budget of blocks is spent (the run loop then
+// services the hart: clock, timers, code written by others) or this hart has just stored to a
+// code page (the run loop then checks the code generation before the next block).
+#define CONTINUE_LINKED(n_, t_)                                                               \
+    do {                                                                                      \
+        if (XENITH_LIKELY(m_pending.load(std::memory_order_relaxed) == 0 && --budget >= 0)) { \
+            b = n_;                                                                           \
+            bpc = t_;                                                                         \
+            goto enter;                                                                       \
+        }                                                                                     \
+        pc = t_;                                                                              \
+        LEAVE(n_);                                                                            \
     } while (0)
 // The same for a successor found by chain(), which may be none.
 #define CONTINUE_AT(next, t_)                    \
@@ -206,18 +207,17 @@ Block* Core::execute(Block* b)
         RD = conv(v_);                  \
     } while (0)
 // A store through the slow path ends chaining after this block if it wrote to a code page (code
-// pages are never in the write TLB) or if it reached a device that raised a request for this
-// hart (an interrupt, an exit): the run loop then handles either before the next block.
-#define STORE_TO(T, addr, value)                                                  \
-    do {                                                                          \
-        uint64_t a_ = (addr);                                                     \
-        T v_ = (value);                                                           \
-        if (XENITH_UNLIKELY(!store_fast<T>(a_, v_))) {                            \
-            if (!store_slow(a_, sizeof(T), uint64_t(v_)))                         \
-                EXC();                                                            \
-            if (m_code_written || m_pending.load(std::memory_order_relaxed) != 0) \
-                budget = 0;                                                                 \
-        }                                                                         \
+// pages are never in the write TLB): the run loop then checks the code generation first.
+#define STORE_TO(T, addr, value)                                  \
+    do {                                                          \
+        uint64_t a_ = (addr);                                     \
+        T v_ = (value);                                           \
+        if (XENITH_UNLIKELY(!store_fast<T>(a_, v_))) {            \
+            if (!store_slow(a_, sizeof(T), uint64_t(v_)))         \
+                EXC();                                            \
+            if (m_code_written)                                   \
+                budget = 0;                                       \
+        }                                                         \
     } while (0)
 #define STORE(T) STORE_TO(T, R1 + IMM, T(R2))
 // Ends the block after a system instruction: the next block is looked up afresh.

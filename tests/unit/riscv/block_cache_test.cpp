@@ -236,10 +236,10 @@ TEST(Instret, PublishedWhileRunningAndExactAfterwards)
     EXPECT_GT(seen_while_running, 0u) << "nothing was published while the hart ran";
 }
 
-// While blocks chain inside the interpreter, requests from other threads are looked at only when
-// the run loop services the hart, every 256 blocks (Core::service_interval): an interrupt raised
-// by another thread must be taken within that bound. Here each block is 2 instructions, and the
-// count published to other threads lags by at most one such interval.
+// An interrupt raised by another thread must reach a hart that chains a tight loop without
+// leaving the interpreter: requests are looked at before every chained block, so it is taken
+// within a few blocks of the count published to other threads, which lags by at most one
+// service interval (256 blocks, Core::service_interval); here each block is 2 instructions.
 TEST(HartInterrupt, FromAnotherThreadTakenWithinTheServiceBudget)
 {
     TestMachine m;
