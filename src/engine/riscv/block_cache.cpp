@@ -1,8 +1,12 @@
 // Block cache: decoded blocks keyed by guest-physical address, built into an arena, flushed whole.
+#include <algorithm>
 #include <bit>
 #include <cstddef>
 #include <cstdio>
 #include <cstdlib>
+#include <map>
+#include <string>
+#include <vector>
 #include <sys/mman.h>
 
 #include "base/log.h"
@@ -39,6 +43,8 @@ Mapping map_or_die(size_t bytes, char const* what)
 
 } // namespace
 
+Block Core::no_block {};
+
 // Both mappings are reserved lazily (no RSS until touched); a fresh mapping reads as zero,
 // which is what an empty slot is.
 void Core::init_block_cache(size_t arena_bytes)
@@ -56,8 +62,12 @@ void Core::init_block_cache(size_t arena_bytes)
 // kernel, so code that ran once (boot, a finished program) stops costing host memory.
 void Core::flush_blocks()
 {
+#ifdef XENITH_BLOCK_PROFILE
+    profile_collect();
+#endif
     m_code_generation_seen = m_mem->code_generation();
     ++m_code_epoch;
+    ++m_fetch_gen; // the jump cache points into the arena, whose blocks are about to be reused
     m_trim_due = false;
     if (m_arena_used != 0) {
         size_t used = (m_arena_used + page_bytes - 1) & ~(page_bytes - 1);
@@ -161,11 +171,13 @@ Block* Core::build_block(uint64_t pa, uint8_t const* host)
     end.off = uint16_t(off - start);
     b->insns[n] = end;
     b->phys = pa;
-    b->link[0] = b->link[1] = nullptr;
-    b->far[0] = b->far[1] = nullptr;
+    b->link[0] = b->link[1] = &no_block;
     b->count = n;
     b->cacheable = true;
     b->epoch = m_code_epoch;
+#ifdef XENITH_BLOCK_PROFILE
+    b->hits = 0;
+#endif
     m_arena_used += block_bytes(n + 1);
     return b;
 }
@@ -219,11 +231,13 @@ Block* Core::build_oneoff(uint64_t vpc)
     end.off = insn.len;
     b->insns[1] = end;
     b->phys = 0;
-    b->link[0] = b->link[1] = nullptr;
-    b->far[0] = b->far[1] = nullptr;
+    b->link[0] = b->link[1] = &no_block;
     b->count = 1;
     b->cacheable = false;
     b->epoch = 0;
+#ifdef XENITH_BLOCK_PROFILE
+    b->hits = 0;
+#endif
     return b;
 }
 
@@ -273,5 +287,50 @@ void Core::trace_block(Block const* b) const
         std::fprintf(stderr, " %0*x", b->insns[k].len * 2, b->insns[k].raw);
     std::fprintf(stderr, "\n");
 }
+
+#ifdef XENITH_BLOCK_PROFILE
+// Profiling builds: executed blocks by guest-physical address and content, summed over flushes.
+void Core::profile_collect()
+{
+    if (!m_profile)
+        m_profile = std::make_unique<BlockProfile>();
+    for (size_t at = 0; at < m_arena_used;) {
+        auto const* b = reinterpret_cast<Block const*>(m_arena.data() + at);
+        if (b->hits) {
+            std::string words;
+            for (unsigned k = 0; k < b->count; ++k)
+                words += fmt::format(" {:0{}x}", b->insns[k].raw, b->insns[k].len * 2);
+            m_profile->hits[{ b->phys, words }] += b->hits;
+        }
+        at += block_bytes(b->count + 1);
+    }
+}
+
+// One line per block, hottest (by instructions run) first:
+// "block-profile HART PHYS ENTRIES INSNS_RUN: WORDS".
+void Core::profile_print() const
+{
+    if (!m_profile)
+        return;
+    std::vector<std::pair<uint64_t, decltype(m_profile->hits)::const_iterator>> order;
+    uint64_t total = 0;
+    for (auto it = m_profile->hits.begin(); it != m_profile->hits.end(); ++it) {
+        uint64_t n = it->second * uint64_t(std::count(it->first.second.begin(), it->first.second.end(), ' '));
+        order.emplace_back(n, it);
+        total += n;
+    }
+    std::sort(order.begin(), order.end(), [](auto const& a, auto const& b) { return a.first > b.first; });
+    std::fprintf(stderr, "block-profile %u total %llu instructions in %zu blocks\n", hart_id,
+        (unsigned long long)total, order.size());
+    std::fprintf(stderr, "block-profile %u chain() same-page %llu (indirect %llu) other-page %llu (indirect %llu)\n",
+        hart_id, (unsigned long long)m_chain_stats[0], (unsigned long long)m_chain_stats[2],
+        (unsigned long long)m_chain_stats[1], (unsigned long long)m_chain_stats[3]);
+    for (size_t k = 0; k < order.size() && k < 3000; ++k) {
+        auto const& [n, it] = order[k];
+        std::fprintf(stderr, "block-profile %u %#llx %llu %llu:%s\n", hart_id, (unsigned long long)it->first.first,
+            (unsigned long long)it->second, (unsigned long long)n, it->first.second.c_str());
+    }
+}
+#endif
 
 } // namespace xenith::riscv

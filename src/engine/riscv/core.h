@@ -7,6 +7,10 @@
 #include <cstring>
 #include <memory>
 #include <optional>
+#ifdef XENITH_BLOCK_PROFILE
+#include <map>
+#include <string>
+#endif
 
 #include "base/mapping.h"
 #include "engine/dev/bus.h"
@@ -25,15 +29,30 @@ namespace xenith::riscv {
 // transfer, a system instruction, a page boundary or a length cap; then a BlockEnd sentinel.
 struct Block {
     uint64_t phys;  // guest-physical address of the first instruction
-    // Chained successors (0: taken/indirect, 1: fall-through). link[] holds a successor in the same
-    // page; for the direct targets (branches, jal, fall-through) it needs no address check, since
-    // the target is fixed. far[] holds a successor in another page, re-checked through the fetch TLB.
+    // Chained successors (0: taken/indirect, 1: fall-through) in the same page; for the direct
+    // targets (branches, jal, fall-through) a link needs no address check, since the target is
+    // fixed. An empty link points at Core::no_block (never valid), so following a link needs no
+    // null test. Successors in other pages and indirect targets are found through the hart's
+    // jump cache (Core::m_jump_cache).
     Block* link[2];
-    Block* far[2];
     uint64_t epoch;  // valid while equal to Core's code epoch; else compared with memory again
     uint32_t count;  // instructions, sentinel excluded
     bool cacheable;  // false for one-off blocks (fetched from MMIO or across a page boundary)
+#ifdef XENITH_BLOCK_PROFILE
+    uint64_t hits; // times entered (profiling builds only, see CMake's XENITH_BLOCK_PROFILE)
+#endif
     alignas(16) Insn insns[1]; // count + 1 entries
+};
+
+// The jump cache: successors by virtual address, for exits to another page and indirect jumps
+// (returns to different callers). An entry holds while its generation is the hart's fetch
+// generation (Core::m_fetch_gen), which changes whenever the fetch translation may have: TLB
+// flushes (sfence.vma, satp writes, remote fences) and switches of the fetch TLB set (privilege).
+// It was filled only after a fetch-TLB hit, which checked the translation and execute permission.
+struct JumpCacheEntry {
+    uint64_t vpc;
+    Block* block;
+    uint64_t gen;
 };
 
 struct TlbEntry {
@@ -143,21 +162,34 @@ private:
         return true;
     }
 
+    // The write-TLB hit path alone: false if the store must go through store_slow().
     template<typename T>
-    bool store(uint64_t va, T value)
+    bool store_fast(uint64_t va, T value)
     {
         TlbEntry const& e = m_wtlb[(va >> 12) & tlb_mask];
         if (XENITH_LIKELY(e.tag == (va & (~0xfffull | (sizeof(T) - 1))))) {
             std::memcpy(reinterpret_cast<void*>(va + e.addend), &value, sizeof(T));
             return true;
         }
-        return store_slow(va, sizeof(T), uint64_t(value));
+        return false;
     }
 
+    template<typename T>
+    bool store(uint64_t va, T value)
+    {
+        return store_fast<T>(va, value) || store_slow(va, sizeof(T), uint64_t(value));
+    }
+
+    static constexpr unsigned jump_cache_bits = 10;
     static constexpr unsigned tlb_bits = 8;
     static constexpr uint64_t tlb_mask = (1u << tlb_bits) - 1;
     static constexpr unsigned max_block_insns = 64;
-    static constexpr int service_interval = 256; // blocks between clock reads
+    // Blocks run between two service() calls (clock, timers, code writes by others); execute()
+    // counts them in a register. Requests from other threads (m_pending) are still looked at
+    // before every chained block: a remote fence.i or TLB flush must act before the next block.
+    static constexpr int service_interval = 256;
+    // The target of every empty link: its epoch (0) never equals m_code_epoch (starts at 1).
+    static Block no_block;
 
     Hart& m_hart;
     GuestMemory* m_mem;
@@ -205,6 +237,9 @@ private:
     std::atomic<uint32_t> m_sleeping { 0 };
     bool m_local_check { true };
     int m_countdown { 0 };
+    // Set when this hart stores to a code page (its decoded blocks may be stale): execute() stops
+    // chaining at the end of the block, so the run loop sees the new code generation first.
+    bool m_code_written { false };
     std::optional<VcpuExit> m_exit;
 
     // TLB: sets 0 = U, 1 = S, 2 = S with SUM, 3 = M (fetch uses 0, 1, 3).
@@ -214,6 +249,15 @@ private:
     TlbEntry* m_rtlb;
     TlbEntry* m_wtlb;
     TlbEntry* m_xtlb;
+    // Starts at 1; a fresh jump-cache entry (gen 0) is never valid.
+    uint64_t m_fetch_gen { 1 };
+    JumpCacheEntry m_jump_cache[1u << jump_cache_bits] {};
+    // Offset in the page and page number both pick the entry: entries of different pages at the
+    // same offset (page-aligned functions) do not all collide.
+    JumpCacheEntry& jump_cache_at(uint64_t vpc)
+    {
+        return m_jump_cache[((vpc >> 1) ^ (vpc >> 12)) & ((1u << jump_cache_bits) - 1)];
+    }
 
     // Block cache (block_cache.cpp): a bounded arena, flushed whole when full; both mappings
     // are handed back to the kernel on a flush, so an empty slot reads as zero.
@@ -231,6 +275,16 @@ private:
     IdleTrimPolicy m_idle_trim;
     bool m_trim_due { false };   // set in WFI, done by service(): no block is in use there
     void init_block_cache(size_t arena_bytes);
+#ifdef XENITH_BLOCK_PROFILE
+    struct BlockProfile {
+        std::map<std::pair<uint64_t, std::string>, uint64_t> hits; // (phys, instruction words) -> entries
+    };
+    std::unique_ptr<BlockProfile> m_profile;
+    // chain() calls for the same page and another page, and how many of each were indirect jumps.
+    uint64_t m_chain_stats[4] {};
+    void profile_collect(); // folds the arena's counts into m_profile (before a flush)
+    void profile_print() const;
+#endif
     void note_idle(uint64_t now, uint64_t sleep_ticks);
     void note_woken() { m_idle_trim.woke(mtime_now()); }
     uint64_t m_code_generation_seen { 0 };

@@ -31,7 +31,13 @@ Core::Core(HartConfig const& config, Hart& hart)
     reset(0);
 }
 
-Core::~Core() = default;
+Core::~Core()
+{
+#ifdef XENITH_BLOCK_PROFILE
+    profile_collect();
+    profile_print();
+#endif
+}
 
 void Core::reset(uint64_t start_pc)
 {

@@ -61,37 +61,36 @@ inline uint64_t orc_b(uint64_t v)
 
 } // namespace
 
-// The slow half of following a block's exit: finds (and caches in b) the successor at virtual
-// address target, or returns nullptr to send the run loop through its full lookup.
+// The slow half of following a block's exit: finds the successor at virtual address target (and
+// caches it in b's link or the jump cache), or returns nullptr to send the run loop through its
+// full lookup.
 Block* Core::chain(Block* b, unsigned slot, uint64_t bpc, uint64_t target)
 {
     if (XENITH_UNLIKELY(m_trace))
         return nullptr;
-    if (XENITH_UNLIKELY(!b->cacheable) || ((target ^ bpc) >> 12) != 0) {
+    bool const same_page = b->cacheable && ((target ^ bpc) >> 12) == 0;
+#ifdef XENITH_BLOCK_PROFILE
+    ++m_chain_stats[same_page ? 0 : 1];
+    if (Op last = b->insns[b->count - 1].op; last == Op::Jalr || last == Op::FusedAddiJalr || last == Op::FusedLdJalr)
+        ++m_chain_stats[same_page ? 2 : 3];
+#endif
+    uint64_t phys;
+    if (same_page) {
+        phys = (b->phys & ~0xfffull) | (target & 0xfff);
+    } else {
         // Another page: only through a fetch-TLB hit, which vouches for the current translation
         // and execute permission; anything else goes back to the run loop's full lookup.
         TlbEntry const& e = m_xtlb[(target >> 12) & tlb_mask];
         if (e.tag != (target & ~0xfffull))
             return nullptr;
-        uint64_t phys = target + e.addend - uint64_t(m_ram_host) + m_ram_base;
-        if (XENITH_UNLIKELY(!b->cacheable))
-            return block_at_phys(phys);
-        // The last successor in that direction is usually the next one too: skip the hash.
-        Block* n = b->far[slot];
-        if (XENITH_LIKELY(n && n->phys == phys && n->epoch == m_code_epoch))
-            return n;
-        n = block_at_phys(phys);
-        if (n)
-            b->far[slot] = n;
-        return n;
+        phys = target + e.addend - uint64_t(m_ram_host) + m_ram_base;
     }
-    uint64_t phys = (b->phys & ~0xfffull) | (target & 0xfff);
-    Block* n = b->link[slot];
-    if (XENITH_LIKELY(n && n->phys == phys && n->epoch == m_code_epoch))
-        return n;
-    n = block_at_phys(phys);
-    if (n)
+    Block* n = block_at_phys(phys);
+    if (!n)
+        return nullptr;
+    if (same_page)
         b->link[slot] = n;
+    jump_cache_at(target) = JumpCacheEntry { target, n, m_fetch_gen };
     return n;
 }
 
@@ -101,6 +100,10 @@ Block* Core::execute(Block* b)
     // Nothing run inside this function changes the epoch without returning (fence.i, flushes).
     uint64_t const epoch = m_code_epoch;
     uint64_t bpc = pc;
+    // Blocks left before the run loop must service the hart (see service_interval), in a register
+    // while chaining; every return below goes through LEAVE, which hands it back.
+    int budget = m_countdown;
+    m_code_written = false;
     Insn const* i;
 
 #define R1 xr[i->rs1]
@@ -110,11 +113,16 @@ Block* Core::execute(Block* b)
 #define IPC (bpc + i->off)
 #define NEXT_PC (bpc + i->off + i->len)
 #define DONE_BEFORE uint64_t(i - b->insns)
+#define LEAVE(value)             \
+    do {                         \
+        m_countdown = budget;    \
+        return (value);          \
+    } while (0)
 #define EXC()                          \
     do {                               \
         instret += DONE_BEFORE;        \
         take_exception(IPC);           \
-        return nullptr;                \
+        LEAVE(nullptr);                \
     } while (0)
 #define ILLEGAL()                       \
     do {                                \
@@ -127,38 +135,56 @@ Block* Core::execute(Block* b)
         ++i;        \
         DISPATCH(); \
     } while (0)
-// Continues into a chained successor at t_ without leaving the interpreter, unless something
-// needs the run loop: a request from another thread, or the periodic service (clock, interrupts,
-// code writes by others). A store to a code page by this hart zeroes m_countdown, so the code
-// generation is checked in the run loop before the next block, as it was checked on every block.
-#define CONTINUE_AT(next, t_)                                                                             \
+// Continues into the chained successor n_ at t_ without leaving the interpreter, unless another
+// thread has made a request (an interrupt, a remote fence.i or TLB flush: acted on before the next
+// block, which cross-modifying code relies on), the budget of blocks is spent (the run loop then
+// services the hart: clock, timers, code written by others) or this hart has just stored to a
+// code page (the run loop then checks the code generation before the next block).
+#define CONTINUE_LINKED(n_, t_)                                                               \
+    do {                                                                                      \
+        if (XENITH_LIKELY(m_pending.load(std::memory_order_relaxed) == 0 && --budget >= 0)) { \
+            b = n_;                                                                           \
+            bpc = t_;                                                                         \
+            goto enter;                                                                       \
+        }                                                                                     \
+        pc = t_;                                                                              \
+        LEAVE(n_);                                                                            \
+    } while (0)
+// The same for a successor found by chain(), which may be none.
+#define CONTINUE_AT(next, t_)                    \
+    do {                                         \
+        Block* c_ = (next);                      \
+        if (c_)                                  \
+            CONTINUE_LINKED(c_, t_);             \
+        pc = t_;                                 \
+        LEAVE(nullptr);                          \
+    } while (0)
+// Successors not linked from this block (another page, an indirect target that changed): the
+// jump cache, then chain().
+#define FOLLOW_JUMP_CACHE(slot, t_)                                                                       \
     do {                                                                                                  \
-        Block* n_ = (next);                                                                               \
-        if (n_ && XENITH_LIKELY(m_pending.load(std::memory_order_relaxed) == 0 && --m_countdown >= 0)) {   \
-            b = n_;                                                                                       \
-            bpc = t_;                                                                                     \
-            goto enter;                                                                                   \
-        }                                                                                                 \
-        pc = t_;                                                                                          \
-        return n_;                                                                                        \
+        JumpCacheEntry const& j_ = jump_cache_at(t_);                                                     \
+        if (XENITH_LIKELY(j_.vpc == t_ && j_.gen == m_fetch_gen && j_.block->epoch == epoch))             \
+            CONTINUE_LINKED(j_.block, t_);                                                                \
+        CONTINUE_AT(chain(b, slot, bpc, t_), t_);                                                         \
     } while (0)
 // A direct exit (branch, jal, fall-through) has a fixed target, so a link that is still valid
-// for the current code epoch is the right block; chain() handles the rest.
+// for the current code epoch is the right block (an empty link is no_block, never valid).
 #define FOLLOW_DIRECT(slot, t_)                                \
     do {                                                       \
         Block* l_ = b->link[slot];                             \
-        if (XENITH_LIKELY(l_ && l_->epoch == epoch))           \
-            CONTINUE_AT(l_, t_);                               \
-        CONTINUE_AT(chain(b, slot, bpc, t_), t_);              \
+        if (XENITH_LIKELY(l_->epoch == epoch))                 \
+            CONTINUE_LINKED(l_, t_);                           \
+        FOLLOW_JUMP_CACHE(slot, t_);                           \
     } while (0)
 // An indirect exit (jalr) also checks that the link is for this target.
 #define FOLLOW_INDIRECT(slot, t_)                                                                          \
     do {                                                                                                  \
         Block* l_ = b->link[slot];                                                                        \
-        if (XENITH_LIKELY(l_ && l_->epoch == epoch && ((t_ ^ bpc) >> 12) == 0                             \
+        if (XENITH_LIKELY(l_->epoch == epoch && ((t_ ^ bpc) >> 12) == 0                                   \
                 && l_->phys == ((b->phys & ~0xfffull) | (t_ & 0xfff))))                                   \
-            CONTINUE_AT(l_, t_);                                                                          \
-        CONTINUE_AT(chain(b, slot, bpc, t_), t_);                                                         \
+            CONTINUE_LINKED(l_, t_);                                                                      \
+        FOLLOW_JUMP_CACHE(slot, t_);                                                                      \
     } while (0)
 // Control transfers always end their block, so the block's count is what has retired.
 #define JUMP(target, slot)                       \
@@ -180,18 +206,27 @@ Block* Core::execute(Block* b)
             EXC();                      \
         RD = conv(v_);                  \
     } while (0)
-#define STORE(T)                                 \
-    do {                                         \
-        if (!store<T>(R1 + IMM, T(R2)))          \
-            EXC();                               \
+// A store through the slow path ends chaining after this block if it wrote to a code page (code
+// pages are never in the write TLB): the run loop then checks the code generation first.
+#define STORE_TO(T, addr, value)                                  \
+    do {                                                          \
+        uint64_t a_ = (addr);                                     \
+        T v_ = (value);                                           \
+        if (XENITH_UNLIKELY(!store_fast<T>(a_, v_))) {            \
+            if (!store_slow(a_, sizeof(T), uint64_t(v_)))         \
+                EXC();                                            \
+            if (m_code_written)                                   \
+                budget = 0;                                       \
+        }                                                         \
     } while (0)
+#define STORE(T) STORE_TO(T, R1 + IMM, T(R2))
 // Ends the block after a system instruction: the next block is looked up afresh.
 #define SYSTEM_DONE()                   \
     do {                                \
         instret += DONE_BEFORE + 1;     \
         pc = NEXT_PC;                   \
         m_local_check = true;           \
-        return nullptr;                 \
+        LEAVE(nullptr);                 \
     } while (0)
 
 // Bodies of the ops that take part in superinstructions (see XENITH_RISCV_FUSED): each runs one
@@ -243,6 +278,9 @@ Block* Core::execute(Block* b)
     };
 
 enter:
+#ifdef XENITH_BLOCK_PROFILE
+    ++b->hits;
+#endif
     i = b->insns;
     DISPATCH();
     {
@@ -372,6 +410,8 @@ enter:
             }
             m_resv_valid = false;
             RD = ok ? 0 : 1;
+            if (XENITH_UNLIKELY(m_code_written))
+                budget = 0;
             NEXT();
         }
 #define AMO_W(fn)                                                                           \
@@ -384,6 +424,8 @@ enter:
         uint32_t a_ = ref.load(std::memory_order_relaxed);                                  \
         while (!ref.compare_exchange_weak(a_, uint32_t(fn), std::memory_order_acq_rel)) { } \
         RD = sext32(a_);                                                                    \
+        if (XENITH_UNLIKELY(m_code_written))                                                \
+            budget = 0;                                                                     \
     } while (0)
 #define AMO_D(fn)                                                                           \
     do {                                                                                    \
@@ -395,6 +437,8 @@ enter:
         uint64_t a_ = ref.load(std::memory_order_relaxed);                                  \
         while (!ref.compare_exchange_weak(a_, uint64_t(fn), std::memory_order_acq_rel)) { } \
         RD = a_;                                                                            \
+        if (XENITH_UNLIKELY(m_code_written))                                                \
+            budget = 0;                                                                     \
     } while (0)
         op_AmoswapW: AMO_W(b_); NEXT();
         op_AmoaddW: AMO_W(a_ + b_); NEXT();
@@ -429,7 +473,7 @@ enter:
                     pc += 4;
                 }
                 m_local_check = true;
-                return nullptr;
+                LEAVE(nullptr);
             }
             raise(priv == Priv::U ? cause::ecall_u : priv == Priv::S ? cause::ecall_s : cause::ecall_m, 0);
             EXC();
@@ -441,20 +485,20 @@ enter:
                 ILLEGAL();
             instret += DONE_BEFORE + 1;
             do_mret();
-            return nullptr;
+            LEAVE(nullptr);
         op_Sret:
             if (priv == Priv::U || (priv == Priv::S && (m_mstatus & ms::TSR)))
                 ILLEGAL();
             instret += DONE_BEFORE + 1;
             do_sret();
-            return nullptr;
+            LEAVE(nullptr);
         op_Wfi:
             if (priv == Priv::U || (priv == Priv::S && (m_mstatus & ms::TW)))
                 ILLEGAL();
             instret += DONE_BEFORE + 1;
             pc = NEXT_PC;
             wait_for_interrupt();
-            return nullptr;
+            LEAVE(nullptr);
         op_SfenceVma:
             if (priv == Priv::U || (priv == Priv::S && (m_mstatus & ms::TVM)))
                 ILLEGAL();
@@ -491,13 +535,13 @@ enter:
             if (!ok) {
                 raise(cause::illegal, i->raw);
                 take_exception(IPC);
-                return nullptr;
+                LEAVE(nullptr);
             }
             RD = old;
             instret += 1;
             pc = NEXT_PC;
             m_local_check = true;
-            return nullptr;
+            LEAVE(nullptr);
         }
 
         op_Flw: {
@@ -523,14 +567,12 @@ enter:
         op_Fsw:
             if (fs_off())
                 ILLEGAL();
-            if (!store<uint32_t>(R1 + IMM, uint32_t(f[i->rs2])))
-                EXC();
+            STORE_TO(uint32_t, R1 + IMM, uint32_t(f[i->rs2]));
             NEXT();
         op_Fsd:
             if (fs_off())
                 ILLEGAL();
-            if (!store<uint64_t>(R1 + IMM, f[i->rs2]))
-                EXC();
+            STORE_TO(uint64_t, R1 + IMM, f[i->rs2]);
             NEXT();
         op_FpToF:
         op_FpToX:

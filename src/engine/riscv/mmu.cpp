@@ -41,11 +41,16 @@ void Core::update_tlb_sets()
         dset = 2;
     m_rtlb = m_tlb_read[dset];
     m_wtlb = m_tlb_write[dset];
-    m_xtlb = m_tlb_fetch[set_of(priv)];
+    TlbEntry* x = m_tlb_fetch[set_of(priv)];
+    if (x != m_xtlb) {
+        m_xtlb = x;
+        ++m_fetch_gen; // the jump cache was filled for another privilege
+    }
 }
 
 void Core::flush_tlb()
 {
+    ++m_fetch_gen;
     std::memset(m_tlb_read, 0xff, sizeof(m_tlb_read));
     std::memset(m_tlb_write, 0xff, sizeof(m_tlb_write));
     std::memset(m_tlb_fetch, 0xff, sizeof(m_tlb_fetch));
@@ -55,6 +60,7 @@ void Core::flush_write_tlb() { std::memset(m_tlb_write, 0xff, sizeof(m_tlb_write
 
 void Core::flush_tlb_page(uint64_t va)
 {
+    ++m_fetch_gen;
     uint64_t tag = va & ~0xfffull;
     unsigned index = (va >> 12) & tlb_mask;
     for (unsigned s = 0; s < 4; ++s) {
@@ -194,7 +200,7 @@ bool Core::store_slow(uint64_t va, unsigned size, uint64_t value)
         std::memcpy(h1, bytes + first, size - first);
         m_mem->note_write(pa0, first);
         m_mem->note_write(pa1, size - first);
-        m_countdown = 0; // may have written code: see CONTINUE_AT
+        m_code_written = true; // may have written code: see Core::m_code_written
         return true;
     }
     uint64_t pa;
@@ -204,7 +210,7 @@ bool Core::store_slow(uint64_t va, unsigned size, uint64_t value)
         if (m_mem->is_code_page(pa)) {
             std::memcpy(host, &value, size);
             m_mem->note_write(pa, size);
-            m_countdown = 0; // back to the run loop, which sees the new code generation
+            m_code_written = true; // back to the run loop, which sees the new code generation
             return true;
         }
         TlbEntry& e = m_wtlb[(va >> 12) & tlb_mask];
@@ -241,7 +247,7 @@ uint8_t* Core::atomic_ptr(uint64_t va, unsigned size, Access access)
     }
     if (access == Access::Write && m_mem->is_code_page(pa)) {
         m_mem->note_write(pa, size);
-        m_countdown = 0;
+        m_code_written = true;
         return host;
     }
     e.tag = va & ~0xfffull;

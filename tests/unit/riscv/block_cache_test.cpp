@@ -4,6 +4,7 @@
 #include <string>
 #include <thread>
 
+#include "engine/riscv/csr_numbers.h"
 #include "engine/riscv/timebase.h"
 #include "riscv/test_machine.h"
 
@@ -172,6 +173,38 @@ idle:
     EXPECT_LT(stats.used, size_t(16u << 10)) << "the idle loop's blocks only";
 }
 
+// StoreToDecodedCodeIsSeenAfterFlushes with the default budget, so nothing is flushed: the block
+// that stores is chained to the patched block by a direct jump, and the store must end the chain
+// so the new bits are seen.
+TEST(BlockCache, StoreToDecodedCodeEndsAChainedJump)
+{
+    constexpr unsigned rounds = 8;
+    TestMachine m;
+    m.load(R"(
+    li s1, 0
+    li s2, 1
+    la s4, patch
+    li s5, 0x00048493
+round:
+    slli t0, s2, 20
+    or t0, t0, s5
+    sw t0, 0(s4)
+    j patch
+    .option push
+    .option norvc         # the patched instruction must be 4 bytes
+patch:
+    addi s1, s1, 0
+    .option pop
+    addi s2, s2, 1
+    li t0, )" + std::to_string(rounds + 1) + R"(
+    bne s2, t0, round
+    li a0, 0
+)" + exit_seq);
+    m.run_to_exit();
+    EXPECT_EQ(m.reg(s1), uint64_t(rounds * (rounds + 1) / 2));
+    EXPECT_EQ(m.hart->code_cache_stats().flushes, 0u);
+}
+
 // retired_instructions() is what the control channel reports: readable while the hart runs,
 // and exact once run() has returned.
 TEST(Instret, PublishedWhileRunningAndExactAfterwards)
@@ -201,6 +234,44 @@ TEST(Instret, PublishedWhileRunningAndExactAfterwards)
     EXPECT_LT(m.hart->instret(), loop + 100);
     EXPECT_EQ(m.hart->retired_instructions(), m.hart->instret());
     EXPECT_GT(seen_while_running, 0u) << "nothing was published while the hart ran";
+}
+
+// An interrupt raised by another thread must reach a hart that chains a tight loop without
+// leaving the interpreter: requests are looked at before every chained block, so it is taken
+// within a few blocks of the count published to other threads, which lags by at most one
+// service interval (256 blocks, Core::service_interval); here each block is 2 instructions.
+TEST(HartInterrupt, FromAnotherThreadTakenWithinTheServiceBudget)
+{
+    TestMachine m;
+    m.load(R"(
+    la t0, handler
+    csrw mtvec, t0
+    li t0, 1 << 11
+    csrw mie, t0          # MEIE
+    csrsi mstatus, 8      # MIE
+    li s1, 0
+1:  addi s1, s1, 1
+    j 1b
+    .balign 4
+handler:
+    csrr s2, minstret
+    csrr s3, mcause
+    li a0, 0
+)" + std::string(exit_seq));
+    int64_t published = 0;
+    std::thread poker([&] {
+        while (m.hart->retired_instructions() < 2000000)
+            std::this_thread::sleep_for(std::chrono::microseconds(100));
+        m.hart->set_interrupt_pending(irq::MEIP, true);
+        published = int64_t(m.hart->retired_instructions());
+    });
+    m.run_to_exit();
+    poker.join();
+    EXPECT_EQ(m.reg(s3), cause::interrupt | 11);
+    EXPECT_GT(m.reg(s1), 100000u);
+    constexpr int64_t service_interval = 256, block = 2;
+    EXPECT_LE(int64_t(m.reg(s2)) - published, 2 * service_interval * block + 32)
+        << "the interrupt was taken too late";
 }
 
 // A timer that already fired but is disabled in mie cannot end a WFI: the hart must sleep

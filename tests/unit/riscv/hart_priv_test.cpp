@@ -479,6 +479,67 @@ TEST(HartMmu, Sv39PermissionsFaultsAccessedDirtyAndSuperpages)
     EXPECT_EQ(log, expected);
 }
 
+// Jumps into a code page whose mapping the guest then changes: an indirect jump into one remapped
+// page, and from there a direct jump into another. Successors in other pages are cached by virtual
+// address (the jump cache), so after sfence.vma (by address, then all) the new mapping must run.
+TEST(HartMmu, RemappedCodePagesRunTheirNewCodeAfterSfenceVma)
+{
+    TestMachine m;
+    m.load(std::string(logging_trap) + R"(
+    li t0, (8 << 60) | (0x80200000 >> 12)
+    csrw satp, t0
+)" + enter_s + R"(
+    li s1, 0x40004000
+    li s5, 0x80202000 + 5 * 8         # the PTE of 0x40005000
+    li s6, 0x40005000
+    jalr ra, 0(s1)
+    mv s2, a0
+    jalr ra, 0(s1)
+    add s2, s2, a0                    # 1 + 1, the second time through cached successors
+    li t0, ((0x80311000 >> 12) << 10) | 0x4b   # V R X A
+    sd t0, 0(s5)
+    sfence.vma s6, zero
+    jalr ra, 0(s1)
+    mv s3, a0                         # 2
+    li t0, ((0x80310000 >> 12) << 10) | 0x4b
+    sd t0, 0(s5)
+    sfence.vma zero, zero
+    jalr ra, 0(s1)
+    mv s4, a0                         # 1
+    li a0, 0
+)" + exit_seq);
+    auto put = [&](uint64_t a, uint64_t v) { ASSERT_TRUE(m.memory->store<uint64_t>(a, v).has_value()); };
+    uint64_t root = 0x80200000, l1 = 0x80201000, l0 = 0x80202000;
+    put(root + 0 * 8, pte(0, V | R | W | A | D));              // MMIO, identity
+    put(root + 2 * 8, pte(0x80000000, V | R | W | X | A | D)); // RAM, identity
+    put(root + 1 * 8, pte(l1, V));
+    put(l1 + 0 * 8, pte(l0, V));
+    put(l0 + 4 * 8, pte(0x80312000, V | R | X | A));
+    put(l0 + 5 * 8, pte(0x80310000, V | R | X | A));
+    // 0x40004000 calls 0x40005000 with a direct jal; 0x40005000 is 0x80310000 (a0 = 1) or
+    // 0x80311000 (a0 = 2).
+    auto pages = assemble(R"(
+    mv t3, ra
+    jal ra, next
+    mv ra, t3
+    ret
+    .balign 4096
+next:
+    li a0, 1
+    ret
+)", 0x40004000);
+    ASSERT_GT(pages.size(), 4096u);
+    std::vector<uint8_t> first(pages.begin(), pages.begin() + 4096), second(pages.begin() + 4096, pages.end());
+    ASSERT_TRUE(m.memory->write(0x80312000, first).has_value());
+    ASSERT_TRUE(m.memory->write(0x80310000, second).has_value());
+    ASSERT_TRUE(m.memory->write(0x80311000, assemble("    li a0, 2\n    ret\n", 0x40005000)).has_value());
+    m.run_to_exit();
+    EXPECT_EQ(m.reg(s2), 2u);
+    EXPECT_EQ(m.reg(s3), 2u);
+    EXPECT_EQ(m.reg(s4), 1u);
+    EXPECT_EQ(m.reg(s11), 0x80500000u) << "unexpected trap, mcause " << m.ram<uint64_t>(0x80500000);
+}
+
 TEST(HartMmu, Sv48FourLevelWalkAndFetchPageFault)
 {
     TestMachine m;
