@@ -119,8 +119,11 @@ round:
     or t0, t0, s5
     sw t0, 0(s4)
     j patch
+    .option push
+    .option norvc         # the patched instruction must be 4 bytes
 patch:
     addi s1, s1, 0
+    .option pop
 )" + chain_of_blocks("f", filler) + R"(
     addi s2, s2, 1
     li t0, )" + std::to_string(rounds + 1) + R"(
