@@ -7,6 +7,7 @@ Usage: devices_e2e.py SCENARIO --xend PATH --xm PATH --vm PATH [--guest-build bu
 Reuses toolstack_e2e.py's private-xend Host. Exit 0 = pass, 77 = skipped (needs root for
 taps and network namespaces), anything else = fail with the logs' tails.
 """
+import contextlib
 import http.server
 import json
 import os
@@ -167,16 +168,25 @@ class _Quiet(http.server.SimpleHTTPRequestHandler):
         pass
 
 
+@contextlib.contextmanager
+def serve_directory(directory):
+    """An HTTP server for `directory` on a free loopback port (yielded), stopped on exit."""
+    handler = lambda *a, **k: _Quiet(*a, directory=directory, **k)  # noqa: E731
+    server = socketserver.TCPServer(("127.0.0.1", 0), handler)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    try:
+        yield server.server_address[1]
+    finally:
+        server.shutdown()
+        server.server_close()
+
+
 def slirp_fetch_from_host(host):
     """With `vif = [ '' ]` the guest reaches a loopback server on the host through slirp."""
     host.start_xend()
     with open(os.path.join(host.root, "hello.txt"), "w") as f:
         f.write("hello-through-slirp\n")
-    handler = lambda *a, **k: _Quiet(*a, directory=host.root, **k)  # noqa: E731
-    server = socketserver.TCPServer(("127.0.0.1", 0), handler)
-    port = server.server_address[1]
-    threading.Thread(target=server.serve_forever, daemon=True).start()
-    try:
+    with serve_directory(host.root) as port:
         boot(host, "nat", lines=["vif = [ '' ]"])
         run, _ = login(host, "nat")
         # Static addressing (slirp's DHCP would hand out the same) keeps the test off udhcpc.
@@ -184,8 +194,6 @@ def slirp_fetch_from_host(host):
                    "wget -q -O - http://10.0.2.2:%d/hello.txt" % port)
         if "hello-through-slirp" not in text.split("wget -q", 1)[-1]:
             raise Failure("the guest did not fetch the file through slirp")
-    finally:
-        server.shutdown()
 
 
 def tap_bridge_ping(host):

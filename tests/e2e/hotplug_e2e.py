@@ -6,19 +6,16 @@ Usage: hotplug_e2e.py SCENARIO --xend PATH --xm PATH --vm PATH [--guest-build bu
        hotplug_e2e.py --list
 Exit 0 = pass, anything else = fail with the logs' tails.
 """
-import http.server
 import json
 import os
 import re
-import socketserver
 import subprocess
 import sys
-import threading
 import time
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from toolstack_e2e import Failure, boot, run_scenarios  # noqa: E402
-from devices_e2e import login, make_image  # noqa: E402
+from devices_e2e import login, make_image, serve_directory  # noqa: E402
 
 
 def make_ext4(host, name, files, size_mib=32):
@@ -150,22 +147,13 @@ def block_attach_mount_write_detach(host):
     host.xm("block-attach", "hp2", "tap:aio:%s" % data, "xvdb", "r")
 
 
-class _Quiet(http.server.SimpleHTTPRequestHandler):
-    def log_message(self, *args):
-        pass
-
-
 def network_attach_slirp_detach(host):
     """A NIC attached with user-mode NAT shows up with carrier and the listed MAC, carries traffic,
     survives an xend restart, and loses carrier when detached."""
     host.start_xend()
     with open(os.path.join(host.root, "net.txt"), "w") as f:
         f.write("hello-through-the-hotplugged-nic\n")
-    handler = lambda *a, **k: _Quiet(*a, directory=host.root, **k)  # noqa: E731
-    server = socketserver.TCPServer(("127.0.0.1", 0), handler)
-    port = server.server_address[1]
-    threading.Thread(target=server.serve_forever, daemon=True).start()
-    try:
+    with serve_directory(host.root) as port:
         boot(host, "hpn", lines=["vif = [ '' ]"])
         run, _ = login(host, "hpn")
         run("ip link set eth1 up")
@@ -212,8 +200,6 @@ def network_attach_slirp_detach(host):
         xm_fails(host, "has no connected NIC 1", "network-detach", "hpn", "1")
         # The slot's MAC is fixed: another one is refused with the reason.
         xm_fails(host, "fixed when the guest booted", "network-attach", "hpn", "mac=00:16:3e:00:00:99")
-    finally:
-        server.shutdown()
 
 
 SCENARIOS = {f.__name__: f for f in [
