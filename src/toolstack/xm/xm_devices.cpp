@@ -66,6 +66,20 @@ DeviceOutcome list(DeviceCall const& call, Args const& args, char const* op, cha
     return {};
 }
 
+// xm block-detach / network-detach <Domain> <Device> [-f|--force] as API call `op`.
+DeviceOutcome detach(DeviceCall const& call, Args const& args, std::string const& op, std::string_view what)
+{
+    auto words = split(args, 'f', "force");
+    if (!words)
+        return std::unexpected(words.error());
+    if (words->positional.size() != 2)
+        return usage(fmt::format("'xm {}' requires a domain and {}", op, what));
+    auto reply = call(op, { { "domain", words->positional[0] }, { "device", words->positional[1] }, { "force", words->flag } });
+    if (!reply)
+        return failure(reply.error().message());
+    return {};
+}
+
 } // namespace
 
 std::string format_block_list(Json const& disks)
@@ -121,15 +135,7 @@ DeviceOutcome block_detach(DeviceCall const& call, Args const& args)
 {
     // xm block-detach <Domain> <DevId> [-f|--force]: ours never waits for the guest, so -f
     // changes nothing.
-    auto words = split(args, 'f', "force");
-    if (!words)
-        return std::unexpected(words.error());
-    if (words->positional.size() != 2)
-        return usage("'xm block-detach' requires a domain and a device");
-    auto reply = call("block-detach", { { "domain", words->positional[0] }, { "device", words->positional[1] }, { "force", words->flag } });
-    if (!reply)
-        return failure(reply.error().message());
-    return {};
+    return detach(call, args, "block-detach", "a device");
 }
 
 DeviceOutcome network_attach(DeviceCall const& call, Args const& args)
@@ -153,15 +159,7 @@ DeviceOutcome network_attach(DeviceCall const& call, Args const& args)
 DeviceOutcome network_detach(DeviceCall const& call, Args const& args)
 {
     // xm network-detach <Domain> <DevId|mac> [-f|--force]
-    auto words = split(args, 'f', "force");
-    if (!words)
-        return std::unexpected(words.error());
-    if (words->positional.size() != 2)
-        return usage("'xm network-detach' requires a domain and a device (its Idx or MAC)");
-    auto reply = call("network-detach", { { "domain", words->positional[0] }, { "device", words->positional[1] }, { "force", words->flag } });
-    if (!reply)
-        return failure(reply.error().message());
-    return {};
+    return detach(call, args, "network-detach", "a device (its Idx or MAC)");
 }
 
 } // namespace xenith::xm
