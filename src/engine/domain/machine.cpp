@@ -249,6 +249,19 @@ DomainStatus Machine::status() const
         s.instret += v.instret;
         s.vcpus.push_back(std::move(v));
     }
+    // Xen's domain state: "b" when no online vCPU is running or runnable (all wait in WFI),
+    // so `xm list` shows an idle domain as -b---- and xentop counts it as blocked.
+    if (s.state == DomainRunState::Running) {
+        bool any_online = false, all_blocked = true;
+        for (auto const& v : s.vcpus) {
+            if (v.online) {
+                any_online = true;
+                all_blocked = all_blocked && v.blocked;
+            }
+        }
+        if (any_online && all_blocked)
+            s.state = DomainRunState::Blocked;
+    }
     return s;
 }
 

@@ -52,7 +52,8 @@ TEST(Machine, DestroyEndsAnIdleGuest)
     ASSERT_TRUE(m->load(hsm_images()));
     std::thread killer([&] {
         std::this_thread::sleep_for(std::chrono::milliseconds(50));
-        EXPECT_EQ(m->status().state, DomainRunState::Running);
+        auto state = m->status().state;
+        EXPECT_TRUE(state == DomainRunState::Running || state == DomainRunState::Blocked);
         ASSERT_TRUE(m->pause());
         std::this_thread::sleep_for(std::chrono::milliseconds(20));
         EXPECT_EQ(m->status().state, DomainRunState::Paused);
@@ -61,6 +62,32 @@ TEST(Machine, DestroyEndsAnIdleGuest)
     });
     MachineOutcome outcome = m->run();
     killer.join();
+    EXPECT_EQ(outcome.kind, MachineOutcome::Kind::Destroyed);
+}
+
+TEST(Machine, AnIdleGuestIsBlockedAsInXen)
+{
+    auto m = make_machine(1); // hart 0 idles in WFI after its hart_start of hart 1 fails
+    ASSERT_TRUE(m);
+    ASSERT_TRUE(m->load(hsm_images()));
+    std::thread checker([&] {
+        using namespace std::chrono_literals;
+        auto deadline = std::chrono::steady_clock::now() + 10s;
+        DomainStatus s;
+        do {
+            std::this_thread::sleep_for(10ms);
+            s = m->status();
+        } while (!(s.vcpus.size() == 1 && s.vcpus[0].blocked) && std::chrono::steady_clock::now() < deadline);
+        // EXPECT, not ASSERT: the thread must reach destroy() or run() never returns.
+        EXPECT_TRUE(s.vcpus.size() == 1 && s.vcpus[0].blocked) << "an idle hart waits in WFI";
+        EXPECT_EQ(s.state, DomainRunState::Blocked) << "xm list shows an idle domain as -b----";
+        EXPECT_TRUE(m->pause());
+        std::this_thread::sleep_for(20ms);
+        EXPECT_EQ(m->status().state, DomainRunState::Paused);
+        EXPECT_TRUE(m->destroy());
+    });
+    MachineOutcome outcome = m->run();
+    checker.join();
     EXPECT_EQ(outcome.kind, MachineOutcome::Kind::Destroyed);
 }
 
