@@ -316,6 +316,24 @@ def create_list_console_shutdown(host):
         raise Failure("xm console exited with %d when the domain went away" % proc.returncode)
 
 
+def reboot_restarts_the_guest(host):
+    """xm reboot -w: the guest powers off cleanly on its power key, xend carries out
+    on_reboot = restart, and the domain boots again under a new id (as in Xen)."""
+    host.start_xend()
+    boot(host, "rb1")
+    log = os.path.join(host.log_dir, "console", "rb1.log")
+    markers = lambda: open(log, errors="replace").read().count(READY_MARKER) if os.path.exists(log) else 0
+    host.wait_for("the boot marker in " + log, lambda: markers() == 1, BOOT_TIMEOUT)
+    first = host.domain("rb1")["id"]
+    host.xm("reboot", "-w", "rb1", timeout=180)
+    host.wait_for("rb1 to come back", lambda: (host.domain("rb1") or {}).get("id") not in (None, first), 60)
+    host.wait_for("a second boot marker in " + log, lambda: markers() == 2, BOOT_TIMEOUT)
+    text = open(log, errors="replace").read()
+    if "reboot: Power down" not in text:
+        raise Failure("the guest did not shut down cleanly before the restart:\n" + text[-2000:])
+    host.xm("destroy", "rb1")
+
+
 def console_history_for_late_client(host):
     host.start_xend()
     boot(host, "late")
@@ -666,7 +684,7 @@ def tiny_dom0_min_mem_refuses(host):
 SCENARIOS = {f.__name__: f for f in [
     tiny_create_list_console_destroy, tiny_lifecycle_actions, tiny_kill9_readopt, tiny_autostart,
     tiny_managed_new_start_delete, tiny_two_clients_at_once, tiny_dom0_min_mem_refuses,
-    create_list_console_shutdown, console_history_for_late_client, crash_carries_out_on_crash,
+    create_list_console_shutdown, reboot_restarts_the_guest, console_history_for_late_client, crash_carries_out_on_crash,
     xend_kill9_restart_readopts, autostart_from_auto_dir, two_clients_at_once, destroy_removes_domain,
     managed_new_start_delete, golden_list_and_info, errors_are_one_line,
 ]}

@@ -117,6 +117,10 @@ void Machine::finish(MachineOutcome outcome)
         std::lock_guard guard(m_lock);
         if (m_outcome)
             return;
+        if (outcome.kind == MachineOutcome::Kind::Poweroff && m_reboot_requested) {
+            outcome.kind = MachineOutcome::Kind::Reboot;
+            outcome.detail += " after xm reboot pressed the power key";
+        }
         log::debug("domain ends: {}", outcome.detail);
         m_outcome = std::move(outcome);
         m_finishing = true;
@@ -269,14 +273,27 @@ Status Machine::request_shutdown()
 {
     if (!m_shutdown_button)
         return fail("shutdown request: this domain has no power-key device (virtio-input) to deliver it; use destroy");
+    {
+        std::lock_guard guard(m_lock);
+        m_reboot_requested = false;
+    }
     return m_shutdown_button();
 }
 
 Status Machine::request_reboot()
 {
-    if (!m_reboot_button)
+    if (!m_shutdown_button)
         return fail("reboot request: this domain has no power-key device (virtio-input) to deliver it; use destroy");
-    return m_reboot_button();
+    {
+        std::lock_guard guard(m_lock);
+        m_reboot_requested = true;
+    }
+    if (auto pressed = m_shutdown_button(); !pressed) {
+        std::lock_guard guard(m_lock);
+        m_reboot_requested = false;
+        return pressed;
+    }
+    return {};
 }
 
 Status Machine::destroy()

@@ -63,9 +63,10 @@ public:
     void finish(MachineOutcome outcome);
 
     // What request_shutdown()/request_reboot() do: a virtio-input power key, once one is
-    // plugged in. Set before run().
+    // plugged in. Set before run(). A guest has no reboot key: request_reboot() presses the
+    // power key too, and the poweroff that follows ends the domain as a reboot, so xend carries
+    // out on_reboot (Xen's reboot is as cooperative: the guest shuts down with reason reboot).
     void set_shutdown_button(std::function<Status()> press) { m_shutdown_button = std::move(press); }
-    void set_reboot_button(std::function<Status()> press) { m_reboot_button = std::move(press); }
     // What set_memory_target() and status().memory_mib use: a balloon, once one is plugged in.
     void set_memory_control(std::function<Status(uint64_t)> set_target, std::function<uint64_t()> target)
     {
@@ -110,7 +111,6 @@ private:
     Status apply_pin(unsigned vcpu);
 
     std::function<Status()> m_shutdown_button;
-    std::function<Status()> m_reboot_button;
     std::function<Status(uint64_t)> m_set_memory_target;
     std::function<uint64_t()> m_memory_target;
     std::unique_ptr<GuestAgent> m_agent; // before m_board: the agent's device refers to it
@@ -131,6 +131,7 @@ private:
     std::optional<MachineOutcome> m_outcome;
     std::atomic<bool> m_finishing { false };
     bool m_paused { false };
+    bool m_reboot_requested { false }; // the next poweroff is the reboot xm reboot asked for
     std::chrono::steady_clock::time_point m_started;
 };
 

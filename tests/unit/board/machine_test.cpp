@@ -107,6 +107,34 @@ TEST(Machine, ShutdownRequestWithoutPowerKeyIsAClearError)
     EXPECT_TRUE(pressed);
 }
 
+TEST(Machine, RebootRequestPressesThePowerKeyAndThePoweroffEndsAsAReboot)
+{
+    auto m = make_machine(2); // powers off once its secondary has started
+    ASSERT_TRUE(m);
+    ASSERT_TRUE(m->load(hsm_images()));
+    EXPECT_FALSE(m->request_reboot()) << "no power key yet";
+    int presses = 0;
+    m->set_shutdown_button([&]() -> Status {
+        ++presses;
+        return {};
+    });
+    ASSERT_TRUE(m->request_reboot());
+    EXPECT_EQ(presses, 1);
+    MachineOutcome outcome = m->run();
+    EXPECT_EQ(outcome.kind, MachineOutcome::Kind::Reboot) << outcome.detail;
+}
+
+TEST(Machine, ShutdownAfterRebootRequestIsAPoweroffAgain)
+{
+    auto m = make_machine(2);
+    ASSERT_TRUE(m);
+    ASSERT_TRUE(m->load(hsm_images()));
+    m->set_shutdown_button([]() -> Status { return {}; });
+    ASSERT_TRUE(m->request_reboot());
+    ASSERT_TRUE(m->request_shutdown());
+    EXPECT_EQ(m->run().kind, MachineOutcome::Kind::Poweroff);
+}
+
 TEST(Machine, StatusReportsVcpusAndMemory)
 {
     auto m = make_machine(2);
