@@ -2,6 +2,8 @@
 #include "base/unix_socket.h"
 
 #include <cstring>
+#include <grp.h>
+#include <vector>
 #include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/un.h>
@@ -28,6 +30,42 @@ Result<UniqueFd> listen_unix_socket(std::string const& path, std::string_view wh
     if (::listen(fd.get(), backlog) != 0)
         return fail_errno(fmt::format("{} {}: listen", what, path));
     return fd;
+}
+
+Status share_unix_socket_with_group(std::string const& path, std::string const& group)
+{
+    gid_t gid;
+    if (!group.empty() && group.find_first_not_of("0123456789") == std::string::npos && group.size() < 10) {
+        gid = gid_t(std::stoul(group));
+    } else {
+        std::vector<char> buffer(16384);
+        struct group entry {};
+        struct group* found = nullptr;
+        int rc = ::getgrnam_r(group.c_str(), &entry, buffer.data(), buffer.size(), &found);
+        if (rc != 0 || !found)
+            return fail("group '{}' does not exist (xend-unix-group names a group of /etc/group, or a gid)", group);
+        gid = found->gr_gid;
+    }
+    if (::chown(path.c_str(), uid_t(-1), gid) != 0)
+        return fail_errno(fmt::format("{}: chown to group {}", path, group));
+    if (::chmod(path.c_str(), 0660) != 0)
+        return fail_errno(fmt::format("{}: chmod 0660", path));
+    auto slash = path.rfind('/');
+    std::string dir = slash == std::string::npos ? "." : slash == 0 ? "/" : path.substr(0, slash);
+    struct stat st {};
+    if (::stat(dir.c_str(), &st) != 0)
+        return fail_errno(fmt::format("{}: stat", dir));
+    if ((st.st_mode & S_IXOTH) || (st.st_gid == gid && (st.st_mode & S_IXGRP)))
+        return {};
+    // Only xend's own directory (e.g. /run/xenith, made 0700) is changed; anything else is the
+    // administrator's to open.
+    if (st.st_uid != ::geteuid())
+        return fail("group {} cannot reach {}: its directory {} is not searchable by the group, and not xend's to change", group, path, dir);
+    if (::chown(dir.c_str(), uid_t(-1), gid) != 0)
+        return fail_errno(fmt::format("{}: chown to group {}", dir, group));
+    if (::chmod(dir.c_str(), (st.st_mode & 07777) | S_IXGRP) != 0)
+        return fail_errno(fmt::format("{}: chmod g+x", dir));
+    return {};
 }
 
 } // namespace xenith

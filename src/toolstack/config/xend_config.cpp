@@ -158,6 +158,8 @@ Result<XendConfig> parse_xend_config_text(std::string_view text, std::string con
                     source, form.line, form.items[1].atom);
         } else if (key == "xend-unix-path") {
             config.xend_unix_path = XENITH_TRY(value("(xend-unix-path /run/xenith/xend.sock)"));
+        } else if (key == "xend-unix-group") {
+            config.xend_unix_group = XENITH_TRY(value("(xend-unix-group xen)"));
         } else if (key == "console-limit") {
             uint64_t kib = XENITH_TRY(number("KiB", "(console-limit 1024)"));
             if (kib < 1 || kib > 1024 * 1024)

@@ -13,6 +13,7 @@ struct XendConfig {
     std::string logfile;        // "" = xend's default (XENITH_LOG_DIR/xend.log)
     std::string loglevel { "info" }; // spdlog name: trace, debug, info, warn, err, critical
     std::string xend_unix_path; // "" = xend's default (XENITH_RUN_DIR/xend.sock)
+    std::string xend_unix_group; // "" = owner only (0600); a group name or gid: 0660 for it
     uint64_t console_limit_kib { 1024 }; // per-domain console ring, KiB
     uint64_t dom0_min_mem_mib { 0 };     // 0 = no dom0 reservation
     bool enable_dump { false };          // keep core dumps of crashed domains

@@ -147,6 +147,12 @@ Status Xend::open_api_socket()
     if (auto probe = LineClient::connect(path); probe)
         return fail("another xend is already serving {}; stop it first ('xend stop')", path);
     auto fd = XENITH_TRY(listen_unix_socket(path, "xend socket (xend-unix-path)", 64));
+    if (auto const& group = m_options.config.xend_unix_group; !group.empty()) {
+        if (auto shared = share_unix_socket_with_group(path, group); !shared) {
+            ::unlink(path.c_str());
+            return fail("xend-unix-group: {}", shared.error().message());
+        }
+    }
     m_listener = std::move(fd);
     return {};
 }

@@ -5,6 +5,9 @@
 #include <unistd.h>
 
 #include <cstring>
+#include <filesystem>
+#include <grp.h>
+#include <stdlib.h>
 
 #include "base/unix_socket.h"
 
@@ -54,6 +57,35 @@ TEST(UnixSocket, UnwritableDirectoryFailsWithBind)
     auto r = listen_unix_socket("/proc/xenith-test.sock", "control socket", 4);
     ASSERT_FALSE(r);
     EXPECT_NE(r.error().message().find("control socket /proc/xenith-test.sock: bind"), std::string::npos);
+}
+
+TEST(UnixSocket, SharedWithAGroupIs0660AndItsDirectoryBecomesSearchable)
+{
+    char tmpl[] = "/tmp/xenith-unix-socket-group-XXXXXX";
+    std::string dir = ::mkdtemp(tmpl);
+    ASSERT_EQ(::chmod(dir.c_str(), 0700), 0); // as xend makes RUN_DIR
+    std::string path = dir + "/xend.sock";
+    auto listener = listen_unix_socket(path, "test socket", 4);
+    ASSERT_TRUE(listener) << listener.error().message();
+    gid_t gid = ::getegid();
+    struct group* own = ::getgrgid(gid);
+    ASSERT_NE(own, nullptr);
+    auto shared = share_unix_socket_with_group(path, own->gr_name);
+    ASSERT_TRUE(shared) << shared.error().message();
+    struct stat st {};
+    ASSERT_EQ(::stat(path.c_str(), &st), 0);
+    EXPECT_EQ(st.st_mode & 0777, 0660u);
+    EXPECT_EQ(st.st_gid, gid);
+    ASSERT_EQ(::stat(dir.c_str(), &st), 0);
+    EXPECT_EQ(st.st_mode & 0777, 0710u) << "the group may search the directory, nothing more";
+    EXPECT_TRUE(share_unix_socket_with_group(path, std::to_string(gid))) << "a gid works too";
+
+    auto missing = share_unix_socket_with_group(path, "no-such-group-xenith");
+    ASSERT_FALSE(missing);
+    EXPECT_EQ(missing.error().message(),
+        "group 'no-such-group-xenith' does not exist (xend-unix-group names a group of /etc/group, or a gid)");
+    listener->reset();
+    std::filesystem::remove_all(dir);
 }
 
 } // namespace

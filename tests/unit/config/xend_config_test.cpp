@@ -18,6 +18,7 @@ TEST(XendConfig, ReadsTheSettingsThatApply)
 (loglevel WARNING)
 (xend-unix-server yes)
 (xend-unix-path '/run/xenith/xend.sock')
+(xend-unix-group xen)
 (xend-relocation-hosts-allow '^localhost$ ^localhost\\.localdomain$')
 (network-script 'network-bridge netdev=eth0')
 (vif-script vif-bridge)
@@ -32,6 +33,7 @@ TEST(XendConfig, ReadsTheSettingsThatApply)
     EXPECT_EQ(config->logfile, "/var/log/xenith/xend.log");
     EXPECT_EQ(config->loglevel, "warn");
     EXPECT_EQ(config->xend_unix_path, "/run/xenith/xend.sock");
+    EXPECT_EQ(config->xend_unix_group, "xen");
     EXPECT_EQ(config->console_limit_kib, 2048u);
     EXPECT_EQ(config->dom0_min_mem_mib, 196u);
     EXPECT_TRUE(config->enable_dump);

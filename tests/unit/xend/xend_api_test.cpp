@@ -65,6 +65,27 @@ TEST_F(XendApiTest, ApiSocketIsPrivate)
     EXPECT_EQ(st.st_mode & 0777, 0600u);
 }
 
+TEST_F(XendApiTest, ApiSocketCanBeSharedWithAGroup)
+{
+    options.config.xend_unix_group = std::to_string(::getegid());
+    start();
+    struct stat st {};
+    ASSERT_EQ(::stat(options.socket_path.c_str(), &st), 0);
+    EXPECT_EQ(st.st_mode & 0777, 0660u);
+    EXPECT_EQ(st.st_gid, ::getegid());
+}
+
+TEST_F(XendApiTest, ApiSocketGroupThatDoesNotExistStopsXend)
+{
+    options.config.xend_unix_group = "no-such-group-xenith";
+    auto created = Xend::create(options);
+    ASSERT_FALSE(created);
+    EXPECT_EQ(created.error().message(),
+        "xend-unix-group: group 'no-such-group-xenith' does not exist (xend-unix-group names a group of /etc/group, or a gid)");
+    struct stat st {};
+    EXPECT_NE(::stat(options.socket_path.c_str(), &st), 0) << "no socket is left behind";
+}
+
 TEST_F(XendApiTest, SecondXendOnTheSameSocketRefused)
 {
     start();
