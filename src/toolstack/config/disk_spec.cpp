@@ -369,7 +369,7 @@ Result<DiskSpec> parse_disk_spec(std::string_view spec, std::vector<std::string>
                 warn(fmt::format("{}= ignored: COLO replication is not supported", key));
             else
                 return fail("disk '{}': unknown parameter `{}' (valid: target= vdev= format= access= devtype= "
-                            "backendtype= script= backend=, flags cdrom discard no-discard direct-io-safe)",
+                            "backendtype= script= backend=, flags cdrom discard no-discard direct-io-safe trusted untrusted)",
                     spec, key);
             continue;
         }
@@ -377,7 +377,10 @@ Result<DiskSpec> parse_disk_spec(std::string_view spec, std::vector<std::string>
             XENITH_TRY(set_once(spec, parts.devtype, "devtype", "cdrom"));
             continue;
         }
-        if (token == "discard" || token == "no-discard" || token == "direct-io-safe" || token == "colo") {
+        // trusted/untrusted (xl, XSA-403) advise a frontend whether to harden itself against its
+        // backend; Xenith's backends are the domain's own process.
+        if (token == "discard" || token == "no-discard" || token == "direct-io-safe" || token == "colo" || token == "trusted"
+            || token == "untrusted") {
             warn(fmt::format("flag `{}' ignored", token));
             continue;
         }

@@ -197,8 +197,15 @@ Result<VifSpec> parse_vif_spec(std::string_view spec, std::vector<std::string>* 
         if (token.empty())
             continue;
         size_t eq = token.find('=');
+        // xl's only flags: trusted/untrusted (XSA-403) advise the frontend whether to harden
+        // itself against its backend, which in Xenith is the domain's own process.
+        if (token == "trusted" || token == "untrusted") {
+            warn(fmt::format("flag `{}' ignored", token));
+            continue;
+        }
         if (eq == std::string_view::npos)
-            return fail("vif '{}': `{}' is not KEY=VALUE (e.g. 'mac=00:16:3e:74:3d:76,bridge=xenbr0')", spec, token);
+            return fail("vif '{}': `{}' is not KEY=VALUE or a flag (trusted, untrusted) (e.g. 'mac=00:16:3e:74:3d:76,bridge=xenbr0')",
+                spec, token);
         std::string key(trim(token.substr(0, eq)));
         std::string value(trim(token.substr(eq + 1)));
         if (key == "netdev") {

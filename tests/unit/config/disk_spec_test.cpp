@@ -164,6 +164,20 @@ TEST(DiskSpec, FormatsAndSharedWritable)
                                       "Xenith still refuses an image another domain has open writable"));
 }
 
+TEST(DiskSpec, TrustedAndUntrustedFlagsAreAcceptedAndIgnored)
+{
+    // xl's check-xl-disk-parse spellings (XSA-403).
+    for (std::string spec : { "/dev/vg/guest-volume,,hda,trusted", "/dev/vg/guest-volume,,hda,untrusted",
+             "file:/srv/a.img,xvda,w,untrusted" }) {
+        std::vector<std::string> warnings;
+        auto disk = parse_disk_spec(spec, &warnings);
+        ASSERT_TRUE(disk) << disk.error().message();
+        EXPECT_NE(disk->target.find("/"), std::string::npos) << spec;
+        std::string flag = spec.ends_with("untrusted") ? "untrusted" : "trusted";
+        EXPECT_THAT(warnings, ElementsAre("disk '" + spec + "': flag `" + flag + "' ignored"));
+    }
+}
+
 TEST(DiskSpec, Errors)
 {
     auto message = [](std::string_view spec) {
@@ -197,7 +211,7 @@ TEST(DiskSpec, Errors)
         "open an image file)");
     EXPECT_EQ(message("/a.img,,xvda,w,bogus=1"),
         "disk '/a.img,,xvda,w,bogus=1': unknown parameter `bogus' (valid: target= vdev= format= access= devtype= "
-        "backendtype= script= backend=, flags cdrom discard no-discard direct-io-safe)");
+        "backendtype= script= backend=, flags cdrom discard no-discard direct-io-safe trusted untrusted)");
     EXPECT_EQ(message(""), "disk '': no vdev given (e.g. 'file:/var/lib/xen/images/guest.img,xvda,w' or "
                            "'vdev=xvda, target=/var/lib/xen/images/guest.img')");
 }

@@ -38,6 +38,18 @@ TEST(VifSpec, EveryKey)
                               testing::HasSubstr("devid is ignored")));
 }
 
+TEST(VifSpec, TrustedAndUntrustedFlagsAreAcceptedAndIgnored)
+{
+    // xl's check-xl-vif-parse spellings (XSA-403).
+    for (std::string spec : { "trusted", "untrusted", "mac=00:16:3e:00:00:01,bridge=xenbr0,untrusted" }) {
+        std::vector<std::string> warnings;
+        auto vif = parse_vif_spec(spec, &warnings);
+        ASSERT_TRUE(vif) << vif.error().message();
+        std::string flag = spec.ends_with("untrusted") ? "untrusted" : "trusted";
+        EXPECT_THAT(warnings, ElementsAre("vif '" + spec + "': flag `" + flag + "' ignored"));
+    }
+}
+
 TEST(VifSpec, EmptyIsOneDefaultNic)
 {
     auto vif = parse_vif_spec("");
@@ -90,7 +102,8 @@ TEST(VifSpec, Errors)
         EXPECT_FALSE(vif) << spec;
         return vif ? std::string() : vif.error().message();
     };
-    EXPECT_EQ(message("bridge"), "vif 'bridge': `bridge' is not KEY=VALUE (e.g. 'mac=00:16:3e:74:3d:76,bridge=xenbr0')");
+    EXPECT_EQ(message("bridge"),
+        "vif 'bridge': `bridge' is not KEY=VALUE or a flag (trusted, untrusted) (e.g. 'mac=00:16:3e:74:3d:76,bridge=xenbr0')");
     EXPECT_EQ(message("mtu=67"), "vif 'mtu=67': mtu: `67' is not valid (expected 68..65535, e.g. mtu=1500)");
     EXPECT_EQ(message("type=tap"), "vif 'type=tap': type: `tap' is not valid (expected vif or ioemu)");
     EXPECT_EQ(message("ip=10.0.0.300"), "vif 'ip=10.0.0.300': ip: `10.0.0.300' is not an IP address (e.g. ip=192.168.1.10)");
