@@ -283,6 +283,13 @@ Status Xend::run()
 
     while (!m_stopping)
         XENITH_TRY(poll_once());
+    // Requests still waiting end here; their domains keep running and the next xend re-adopts them.
+    for (auto& [fd, client] : m_clients) {
+        if (!client.waiting)
+            continue;
+        std::string text = api::error_reply("xend stopped before this request finished; check the domain with 'xm list'").dump() + "\n";
+        (void)!::send(fd, text.data(), text.size(), MSG_NOSIGNAL | MSG_DONTWAIT);
+    }
     return {};
 }
 
@@ -293,7 +300,8 @@ Status Xend::poll_once()
         fds.push_back({ m_signals.get(), POLLIN, 0 });
     fds.push_back({ m_listener.get(), POLLIN, 0 });
     for (auto const& [fd, client] : m_clients)
-        fds.push_back({ fd, POLLIN, 0 });
+        if (!client.hung_up)
+            fds.push_back({ fd, POLLIN, 0 });
     for (auto const& [fd, id] : m_pidfds)
         fds.push_back({ fd, POLLIN, 0 });
     std::map<int, uint64_t> wait_of_fd;
@@ -335,7 +343,7 @@ Status Xend::poll_once()
                 timeval send_timeout { 2, 0 };
                 ::setsockopt(client.get(), SOL_SOCKET, SO_SNDTIMEO, &send_timeout, sizeof(send_timeout));
                 int fd = client.get();
-                m_clients[fd] = Client { std::move(client), {}, m_next_client++, false };
+                m_clients[fd] = Client { std::move(client), {}, m_next_client++, false, false };
             }
         } else if (auto wait = wait_of_fd.find(p.fd); wait != wait_of_fd.end()) {
             replied.push_back(wait->second);
@@ -404,8 +412,13 @@ void Xend::serve_client(int fd)
     ssize_t n = ::recv(fd, buffer, sizeof(buffer), MSG_DONTWAIT);
     if (n < 0 && (errno == EAGAIN || errno == EINTR))
         return;
+    if (n == 0 && (client.waiting || client.input.find('\n') != std::string::npos)) {
+        client.hung_up = true; // it may still read: answer what it asked
+        return;
+    }
     if (n <= 0) {
-        // Gone. A request of its still in progress finishes; its reply has nowhere to go.
+        // Gone (reset, or EOF with nothing left to answer). A request of its still in progress
+        // finishes; its reply has nowhere to go.
         m_clients.erase(fd);
         return;
     }
@@ -421,6 +434,10 @@ void Xend::serve_client(int fd)
 void Xend::serve_buffered_requests()
 {
     std::vector<int> ready;
+    std::erase_if(m_clients, [](auto const& entry) {
+        auto const& client = entry.second;
+        return client.hung_up && !client.waiting && client.input.find('\n') == std::string::npos;
+    });
     for (auto const& [fd, client] : m_clients)
         if (!client.waiting && client.input.find('\n') != std::string::npos)
             ready.push_back(fd);
@@ -462,13 +479,13 @@ void Xend::submit(std::string_view line, std::function<void(Json)> answer)
         answer(api::error_reply(request.error().message()));
         return;
     }
-    dispatch(*request, [answer = std::move(answer), op = request->op](Result<Json> result) {
+    dispatch(*request, [answer = std::move(answer), op = request->op](Result<Json> const& result) {
         if (!result) {
             log::debug("API {}: {}", op, result.error().message());
             answer(api::error_reply(result.error().message()));
             return;
         }
-        answer(api::ok_reply(std::move(*result)));
+        answer(api::ok_reply(*result));
     });
 }
 
@@ -501,6 +518,8 @@ void Xend::dispatch(api::Request const& request, Reply done)
     if (op == "shutdown" || op == "reboot" || op == "pause" || op == "unpause" || op == "mem-set" || op == "vcpu-set"
         || op == "sysrq")
         return begin(begin_forward(op, args, done));
+    if (op == "vcpu-pin")
+        return begin(begin_vcpu_pin(args, done));
     if (op == "dump-core")
         return begin(begin_dump_core(args, done));
     if (op.starts_with("block-") || op.starts_with("network-"))
@@ -520,8 +539,6 @@ Result<Json> Xend::dispatch_now(std::string const& op, Json const& args)
         return op_rename(args);
     if (op == "mem-max")
         return op_mem_max(args);
-    if (op == "vcpu-pin")
-        return op_vcpu_pin(args);
     if (op == "sched-credit")
         return op_sched_credit(args);
     if (op == "console")
@@ -566,7 +583,9 @@ Json Xend::describe_domain0()
 Json Xend::describe(DomainRecord& r, bool long_form)
 {
     std::optional<DomainStatus> status;
-    if (r.phase == DomainPhase::Running && !r.destroying) {
+    // A domain still starting may not listen yet: it shows without status rather than delay list.
+    bool starting = m_busy.contains(r.id) && m_busy[r.id] == "start";
+    if (r.phase == DomainPhase::Running && !r.destroying && !starting) {
         if (auto reply = control_call(r, control::kOpStatus, Json::object(), 1000ms); reply)
             status = control::status_from_json(*reply);
     }

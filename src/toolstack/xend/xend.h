@@ -101,7 +101,8 @@ private:
     Status begin_device(std::string const& op, nlohmann::json const& args, Reply done);
 
     // Scheduling (xend_sched.cpp): vCPU affinity and the domain's cpu cgroup.
-    Result<nlohmann::json> op_vcpu_pin(nlohmann::json const& args);
+    Status begin_vcpu_pin(nlohmann::json const& args, Reply done);
+    void pin_vcpus(uint32_t id, std::vector<unsigned> vcpus, nlohmann::json cpus, Reply done);
     Result<nlohmann::json> op_sched_credit(nlohmann::json const& args);
     Status check_host_cpus(DomainConfig const& config) const;
     nlohmann::json affinity_json(std::vector<int> const& affinity) const;
@@ -169,6 +170,7 @@ private:
         std::string input;
         uint64_t serial { 0 };  // tells a reused fd number from the client a late reply is for
         bool waiting { false }; // a request is in progress; its reply comes before the next one's
+        bool hung_up { false }; // sent EOF after its requests: answer them, then close
     };
     std::map<int, Client> m_clients;
     uint64_t m_next_client { 1 };

@@ -293,3 +293,24 @@ TEST_F(XendAsyncTest, DestroyOverridesAPendingVcpuSet)
     EXPECT_THAT(reply["error"].get<std::string>(), HasSubstr("while vcpu-set was in progress"));
     EXPECT_EQ(request({ { "op", "list" } })["result"]["domains"].size(), 1u);
 }
+
+TEST_F(XendAsyncTest, AClientThatHalfClosesStillGetsItsLateReply)
+{
+    add_running_domain();
+    run_loop();
+    auto client = LineClient::connect(options.socket_path);
+    ASSERT_TRUE(client) << client.error().message();
+    std::string line = R"({"version":1,"op":"vcpu-set","domain":"web","count":2})" "\n";
+    ASSERT_EQ(::send(client->fd(), line.data(), line.size(), MSG_NOSIGNAL), ssize_t(line.size()));
+    ::shutdown(client->fd(), SHUT_WR); // as `socat` or `nc -N` do after the request
+    wait_for_vcpu_sets(1);
+    std::this_thread::sleep_for(100ms); // xend has seen the EOF by now
+    m_control->release();
+    pollfd p { client->fd(), POLLIN, 0 };
+    ASSERT_EQ(::poll(&p, 1, 10000), 1);
+    char buffer[4096];
+    ssize_t n = ::recv(client->fd(), buffer, sizeof(buffer), 0);
+    ASSERT_GT(n, 0);
+    auto reply = Json::parse(std::string(buffer, size_t(n)), nullptr, false);
+    EXPECT_TRUE(reply.value("ok", false)) << std::string(buffer, size_t(n));
+}
