@@ -809,10 +809,11 @@ void Xend::await_control_socket(uint32_t id, std::chrono::steady_clock::time_poi
         done(fail("domain {} is gone", id));
         return;
     }
-    OnExit exited = [this, id, done](VmExitInfo const& exit) {
+    // A destroy's own wait may see the exit first and retire the record: keep the name.
+    OnExit exited = [this, id, name = r->name, done](VmExitInfo const& exit) {
         auto* r = m_registry.find_by_id(id);
         if (!r || r->destroying) {
-            done(fail("Domain '{}' was destroyed while it was starting", r ? r->name : std::to_string(id)));
+            done(fail("Domain '{}' was destroyed while it was starting", r ? r->name : name));
             return;
         }
         // The guest ran and powered off, rebooted or crashed before we got to say hello: it did

@@ -6,15 +6,18 @@
 
 #include <atomic>
 #include <csignal>
+#include <fstream>
 #include <future>
 #include <poll.h>
 #include <sys/eventfd.h>
 #include <sys/socket.h>
+#include <sys/stat.h>
 #include <sys/wait.h>
 #include <thread>
 #include <unistd.h>
 
 #include "base/unix_socket.h"
+#include "toolstack/config/config_json.h"
 #include "toolstack/xend/domain_store.h"
 #include "toolstack/xend/line_client.h"
 #include "toolstack/xend/vm_launcher.h"
@@ -313,4 +316,38 @@ TEST_F(XendAsyncTest, AClientThatHalfClosesStillGetsItsLateReply)
     ASSERT_GT(n, 0);
     auto reply = Json::parse(std::string(buffer, size_t(n)), nullptr, false);
     EXPECT_TRUE(reply.value("ok", false)) << std::string(buffer, size_t(n));
+}
+
+TEST_F(XendAsyncTest, ADomainThatNeverAnswersBlocksNeitherListNorItsDestroy)
+{
+    // A "xenith-vm" that starts and then never opens its control socket.
+    std::string vm = dir + "/vm-silent.sh";
+    std::ofstream(vm) << "#!/bin/sh\nexec sleep 600\n";
+    ::chmod(vm.c_str(), 0755);
+    options.vm_binary = vm;
+    run_loop();
+    DomainConfig config;
+    config.name = "mute";
+    config.kernel = "/nope/Image";
+    config.memory_mib = 64;
+    auto create = request_async({ { "op", "create" }, { "config", to_json(config) } });
+
+    Json listed;
+    for (int i = 0; i < 100; ++i) { // until the create has registered the domain
+        listed = request({ { "op", "list" } }, 5s);
+        if (listed["result"]["domains"].size() == 2)
+            break;
+        std::this_thread::sleep_for(20ms);
+    }
+    ASSERT_EQ(listed["result"]["domains"].size(), 2u) << listed.dump();
+    EXPECT_EQ(listed["result"]["domains"][1]["name"], "mute");
+    EXPECT_EQ(create.wait_for(0s), std::future_status::timeout); // still waiting for the socket
+
+    auto destroyed = request({ { "op", "destroy" }, { "domain", "mute" } });
+    EXPECT_TRUE(destroyed["ok"].get<bool>()) << destroyed.dump();
+    ASSERT_EQ(create.wait_for(10s), std::future_status::ready);
+    auto reply = create.get();
+    EXPECT_FALSE(reply["ok"].get<bool>());
+    EXPECT_THAT(reply["error"].get<std::string>(), HasSubstr("Domain 'mute' was destroyed while it was starting"));
+    EXPECT_EQ(request({ { "op", "list" } })["result"]["domains"].size(), 1u);
 }
