@@ -10,6 +10,7 @@ Exit 0 = pass, anything else = fail with the logs' tails.
 """
 import os
 import re
+import subprocess
 import sys
 import time
 
@@ -112,14 +113,31 @@ def vcpu_set_back_up_without_maxvcpus(host):
 
 
 def vcpu_set_without_agent(host):
-    """A guest with no agent (a bare Image that idles): vcpu-set fails after 5 s, saying why."""
+    """A guest with no agent (a bare Image that idles): vcpu-set fails after 5 s, saying why.
+    Meanwhile xend answers other clients: xm list at once, and a second operation on the same
+    domain with a one-line "busy"."""
     host.start_xend()
     boot(host, "bare", image=idle_image(), lines=["maxvcpus = 2"])
     _, out = host.open_console("bare")
     host.console_wait(out, IDLE_MARKER, 60)
     started = time.time()
-    result = host.xm("vcpu-set", "bare", "2", check=False)
+    pending = subprocess.Popen([host.args.xm, "vcpu-set", "bare", "2"], env=host.env,
+                               stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    time.sleep(0.5)  # the vcpu-set is now waiting on the guest
+    listed_at = time.time()
+    listed = host.xm("list", timeout=30)
+    list_took = time.time() - listed_at
+    busy = host.xm("pause", "bare", check=False, timeout=30)
+    still_pending = pending.poll() is None
+    stdout, stderr = pending.communicate(timeout=120)
+    result = subprocess.CompletedProcess(pending.args, pending.returncode, stdout, stderr)
     took = time.time() - started
+    if "bare" not in listed.stdout or list_took > 2.5:
+        raise Failure("xm list during a pending vcpu-set took %.1f s and printed %r" % (list_took, listed.stdout))
+    if not still_pending:
+        raise Failure("vcpu-set had already finished when xm list was answered; the test proves nothing")
+    if busy.returncode == 0 or "Domain 'bare' is busy: vcpu-set is in progress" not in busy.stderr:
+        raise Failure("xm pause during a pending vcpu-set gave %d: %r" % (busy.returncode, busy.stderr))
     want = ("domain bare: no guest agent answered on virtio-console port org.xenith.agent within 5 s; "
             "vcpu-set needs the xenith guest agent")
     if result.returncode == 0 or want not in result.stderr:

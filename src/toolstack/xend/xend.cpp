@@ -14,7 +14,6 @@
 #include <sys/syscall.h>
 #include <sys/un.h>
 #include <sys/wait.h>
-#include <thread>
 #include <unistd.h>
 
 #include "base/log.h"
@@ -243,16 +242,20 @@ void Xend::start_auto_domains()
             log::info("autostart: auto/{}: not started: domain {} is already running as id {}", entry, config->name, existing->id);
             continue;
         }
-        DomainRecord record;
+        // The domains start side by side; the loop logs each one's outcome.
+        auto logged = [entry, name = config->name](Result<Json> started) {
+            if (!started)
+                log::error("autostart: auto/{}: {} not started: {}", entry, name, started.error().message());
+            else
+                log::info("autostart: auto/{}: started {} as domain {}", entry, name, (*started)["id"].get<uint32_t>());
+        };
         if (auto* managed = m_registry.find_by_name(config->name)) {
             // A managed domain of that name: start it with the auto/ file's config.
             managed->config = *config;
-            if (auto status = start_domain(*managed, false); !status)
-                log::error("autostart: auto/{}: {} not started: {}", entry, config->name, status.error().message());
-            else
-                log::info("autostart: auto/{}: started {} as domain {}", entry, managed->name, managed->id);
+            start_domain(*managed, false, logged);
             continue;
         }
+        DomainRecord record;
         record.name = config->name;
         record.config = std::move(*config);
         auto added = m_registry.add(std::move(record));
@@ -260,13 +263,7 @@ void Xend::start_auto_domains()
             log::error("autostart: auto/{}: not started: {}", entry, added.error().message());
             continue;
         }
-        DomainRecord& r = **added;
-        if (auto status = start_domain(r, false); !status) {
-            log::error("autostart: auto/{}: {} not started: {}", entry, r.name, status.error().message());
-            m_registry.remove(r.name);
-            continue;
-        }
-        log::info("autostart: auto/{}: started {} as domain {}", entry, r.name, r.id);
+        start_domain(**added, false, logged);
     }
 }
 
@@ -290,54 +287,123 @@ Status Xend::run()
     start_auto_domains();
     log::info("xend ready on {} ({} domains)", m_options.socket_path, m_registry.size());
 
-    while (!m_stopping) {
-        std::vector<pollfd> fds;
-        fds.push_back({ m_signals.get(), POLLIN, 0 });
-        fds.push_back({ m_listener.get(), POLLIN, 0 });
-        for (auto const& [fd, client] : m_clients)
-            fds.push_back({ fd, POLLIN, 0 });
-        for (auto const& [fd, id] : m_pidfds)
-            fds.push_back({ fd, POLLIN, 0 });
-        int n = ::poll(fds.data(), fds.size(), -1);
-        if (n < 0 && errno == EINTR)
+    while (!m_stopping)
+        XENITH_TRY(poll_once());
+    // Requests still waiting end here; their domains keep running and the next xend re-adopts them.
+    for (auto& [fd, client] : m_clients) {
+        if (!client.waiting)
             continue;
-        if (n < 0)
-            return fail_errno("poll");
-        for (auto const& p : fds) {
-            if (!p.revents)
-                continue;
-            if (p.fd == m_signals.get()) {
-                signalfd_siginfo info {};
-                while (::read(m_signals.get(), &info, sizeof(info)) == sizeof(info)) {
-                    if (info.ssi_signo == SIGTERM || info.ssi_signo == SIGINT) {
-                        log::info("xend stopping on signal {}; domains keep running", info.ssi_signo);
-                        m_stopping = true;
-                    }
-                }
-                reap_children();
-            } else if (p.fd == m_listener.get()) {
-                for (;;) {
-                    UniqueFd client(::accept4(m_listener.get(), nullptr, nullptr, SOCK_CLOEXEC));
-                    if (!client)
-                        break;
-                    // A client that stops reading its replies must not stall xend.
-                    timeval timeout { 2, 0 };
-                    ::setsockopt(client.get(), SOL_SOCKET, SO_SNDTIMEO, &timeout, sizeof(timeout));
-                    int fd = client.get();
-                    m_clients[fd] = Client { std::move(client), {} };
-                }
-            } else if (m_clients.contains(p.fd)) {
-                serve_client(p.fd);
-            } else if (auto it = m_pidfds.find(p.fd); it != m_pidfds.end()) {
-                // Re-check: an earlier handler in this round may have closed this fd and a new
-                // domain's pidfd may have taken its number.
-                pollfd again { p.fd, POLLIN, 0 };
-                if (::poll(&again, 1, 0) > 0)
-                    on_domain_exit(it->second);
-            }
-        }
+        std::string text = api::error_reply("xend stopped before this request finished; check the domain with 'xm list'").dump() + "\n";
+        (void)!::send(fd, text.data(), text.size(), MSG_NOSIGNAL | MSG_DONTWAIT);
     }
     return {};
+}
+
+Status Xend::poll_once()
+{
+    std::vector<pollfd> fds;
+    if (m_signals)
+        fds.push_back({ m_signals.get(), POLLIN, 0 });
+    fds.push_back({ m_listener.get(), POLLIN, 0 });
+    for (auto const& [fd, client] : m_clients)
+        if (!client.hung_up)
+            fds.push_back({ fd, POLLIN, 0 });
+    for (auto const& [fd, id] : m_pidfds)
+        fds.push_back({ fd, POLLIN, 0 });
+    std::map<int, uint64_t> wait_of_fd;
+    auto now = std::chrono::steady_clock::now();
+    int timeout = -1;
+    for (auto const& [serial, wait] : m_waits) {
+        if (wait.call) {
+            fds.push_back({ wait.call->fd(), POLLIN, 0 });
+            wait_of_fd[wait.call->fd()] = serial;
+        }
+        auto left = std::chrono::ceil<std::chrono::milliseconds>(wait.deadline - now).count();
+        left = std::clamp<long long>(left, 0, 60000);
+        timeout = timeout < 0 ? int(left) : std::min(timeout, int(left));
+    }
+    int n = ::poll(fds.data(), fds.size(), timeout);
+    if (n < 0 && errno == EINTR)
+        return {};
+    if (n < 0)
+        return fail_errno("poll");
+    std::vector<uint64_t> replied;
+    for (auto const& p : fds) {
+        if (!p.revents)
+            continue;
+        if (m_signals && p.fd == m_signals.get()) {
+            signalfd_siginfo info {};
+            while (::read(m_signals.get(), &info, sizeof(info)) == sizeof(info)) {
+                if (info.ssi_signo == SIGTERM || info.ssi_signo == SIGINT) {
+                    log::info("xend stopping on signal {}; domains keep running", info.ssi_signo);
+                    m_stopping = true;
+                }
+            }
+            reap_children();
+        } else if (p.fd == m_listener.get()) {
+            for (;;) {
+                UniqueFd client(::accept4(m_listener.get(), nullptr, nullptr, SOCK_CLOEXEC));
+                if (!client)
+                    break;
+                // A client that stops reading its replies must not stall xend.
+                timeval send_timeout { 2, 0 };
+                ::setsockopt(client.get(), SOL_SOCKET, SO_SNDTIMEO, &send_timeout, sizeof(send_timeout));
+                int fd = client.get();
+                m_clients[fd] = Client { std::move(client), {}, m_next_client++, false, false };
+            }
+        } else if (auto wait = wait_of_fd.find(p.fd); wait != wait_of_fd.end()) {
+            replied.push_back(wait->second);
+        } else if (m_clients.contains(p.fd)) {
+            serve_client(p.fd);
+        } else if (auto it = m_pidfds.find(p.fd); it != m_pidfds.end()) {
+            // Re-check: an earlier handler in this round may have closed this fd and a new
+            // domain's pidfd may have taken its number.
+            pollfd again { p.fd, POLLIN, 0 };
+            if (::poll(&again, 1, 0) > 0)
+                on_domain_exit(it->second);
+        }
+    }
+    finish_waits(replied);
+    serve_buffered_requests();
+    return {};
+}
+
+// Ends the waits whose call has a reply (`readable`, by serial) or whose deadline has passed.
+// Each is taken out of m_waits before its continuation runs, which may add new ones.
+void Xend::finish_waits(std::vector<uint64_t> const& readable)
+{
+    for (uint64_t serial : readable) {
+        auto it = m_waits.find(serial);
+        if (it == m_waits.end())
+            continue; // ended earlier in this round (its domain exited)
+        auto reply = it->second.call->read_reply();
+        if (!reply)
+            continue;
+        Wait wait = std::move(it->second);
+        m_waits.erase(it);
+        if (*reply && !(*reply)->value("ok", false))
+            wait.done(fail("{}", (*reply)->value("error", std::string("xenith-vm refused the request"))));
+        else if (*reply)
+            wait.done((*reply)->value("result", Json::object()));
+        else
+            wait.done(std::unexpected((*reply).error()));
+    }
+    auto now = std::chrono::steady_clock::now();
+    std::vector<uint64_t> due;
+    for (auto const& [serial, wait] : m_waits)
+        if (wait.deadline <= now)
+            due.push_back(serial);
+    for (uint64_t serial : due) {
+        auto it = m_waits.find(serial);
+        if (it == m_waits.end())
+            continue;
+        Wait wait = std::move(it->second);
+        m_waits.erase(it);
+        if (wait.call)
+            wait.done(fail("{}", wait.expired));
+        else
+            wait.done(Json());
+    }
 }
 
 void Xend::reap_children()
@@ -352,86 +418,141 @@ void Xend::serve_client(int fd)
     ssize_t n = ::recv(fd, buffer, sizeof(buffer), MSG_DONTWAIT);
     if (n < 0 && (errno == EAGAIN || errno == EINTR))
         return;
+    if (n == 0 && (client.waiting || client.input.find('\n') != std::string::npos)) {
+        client.hung_up = true; // it may still read: answer what it asked
+        return;
+    }
     if (n <= 0) {
+        // Gone (reset, or EOF with nothing left to answer). A request of its still in progress
+        // finishes; its reply has nowhere to go.
         m_clients.erase(fd);
         return;
     }
     client.input.append(buffer, size_t(n));
-    size_t newline;
-    while ((newline = client.input.find('\n')) != std::string::npos) {
-        std::string line = client.input.substr(0, newline);
-        client.input.erase(0, newline + 1);
-        std::string reply = handle_request(line).dump() + "\n";
-        size_t done = 0;
-        while (done < reply.size()) {
-            ssize_t w = ::send(fd, reply.data() + done, reply.size() - done, MSG_NOSIGNAL);
-            if (w < 0 && errno == EINTR)
-                continue;
-            if (w <= 0) {
-                m_clients.erase(fd);
-                return;
-            }
-            done += size_t(w);
-        }
-        if (!m_clients.contains(fd))
-            return;
-    }
-    if (client.input.size() > api::kMaxLine) {
+    if (client.input.size() > api::kMaxLine && client.input.find('\n') == std::string::npos) {
         log::warn("API client sent a request longer than {} bytes; disconnected", api::kMaxLine);
         m_clients.erase(fd);
     }
 }
 
-Json Xend::handle_request(std::string_view line)
+// Starts the next request of every client that is not waiting for one: a client's replies come
+// in the order of its requests.
+void Xend::serve_buffered_requests()
 {
-    auto request = api::decode_request(line);
-    if (!request)
-        return api::error_reply(request.error().message());
-    auto result = dispatch(*request);
-    if (!result) {
-        log::debug("API {}: {}", request->op, result.error().message());
-        return api::error_reply(result.error().message());
+    std::vector<int> ready;
+    std::erase_if(m_clients, [](auto const& entry) {
+        auto const& client = entry.second;
+        return client.hung_up && !client.waiting && client.input.find('\n') == std::string::npos;
+    });
+    for (auto const& [fd, client] : m_clients)
+        if (!client.waiting && client.input.find('\n') != std::string::npos)
+            ready.push_back(fd);
+    for (int fd : ready) {
+        auto it = m_clients.find(fd);
+        if (it == m_clients.end() || it->second.waiting)
+            continue;
+        auto& input = it->second.input;
+        size_t newline = input.find('\n');
+        std::string line = input.substr(0, newline);
+        input.erase(0, newline + 1);
+        it->second.waiting = true;
+        uint64_t serial = it->second.serial;
+        submit(line, [this, fd, serial](Json reply) {
+            auto client = m_clients.find(fd);
+            if (client == m_clients.end() || client->second.serial != serial)
+                return;
+            client->second.waiting = false;
+            std::string text = reply.dump() + "\n";
+            size_t done = 0;
+            while (done < text.size()) {
+                ssize_t w = ::send(fd, text.data() + done, text.size() - done, MSG_NOSIGNAL);
+                if (w < 0 && errno == EINTR)
+                    continue;
+                if (w <= 0) {
+                    m_clients.erase(fd);
+                    return;
+                }
+                done += size_t(w);
+            }
+        });
     }
-    return api::ok_reply(std::move(*result));
 }
 
-Result<Json> Xend::dispatch(api::Request const& request)
+void Xend::submit(std::string_view line, std::function<void(Json)> answer)
+{
+    auto request = api::decode_request(line);
+    if (!request) {
+        answer(api::error_reply(request.error().message()));
+        return;
+    }
+    dispatch(*request, [answer = std::move(answer), op = request->op](Result<Json> const& result) {
+        if (!result) {
+            log::debug("API {}: {}", op, result.error().message());
+            answer(api::error_reply(result.error().message()));
+            return;
+        }
+        answer(api::ok_reply(*result));
+    });
+}
+
+Json Xend::handle_request(std::string_view line)
+{
+    auto reply = std::make_shared<std::optional<Json>>();
+    submit(line, [reply](Json answer) { *reply = std::move(answer); });
+    while (!*reply) {
+        if (auto status = poll_once(); !status)
+            return api::error_reply(status.error().message());
+    }
+    return std::move(**reply);
+}
+
+void Xend::dispatch(api::Request const& request, Reply done)
 {
     auto const& op = request.op;
     auto const& args = request.args;
+    // The operations that wait on a domain answer through `done`, maybe later.
+    auto begin = [&](Status started) {
+        if (!started)
+            done(std::unexpected(started.error()));
+    };
+    if (op == "create")
+        return begin(begin_create(args, done));
+    if (op == "start")
+        return begin(begin_start(args, done));
+    if (op == "destroy")
+        return begin(begin_destroy(args, done));
+    if (op == "shutdown" || op == "reboot" || op == "pause" || op == "unpause" || op == "mem-set" || op == "vcpu-set"
+        || op == "sysrq")
+        return begin(begin_forward(op, args, done));
+    if (op == "vcpu-pin")
+        return begin(begin_vcpu_pin(args, done));
+    if (op == "dump-core")
+        return begin(begin_dump_core(args, done));
+    if (op.starts_with("block-") || op.starts_with("network-"))
+        return begin(begin_device(op, args, done));
+    done(dispatch_now(op, args));
+}
+
+Result<Json> Xend::dispatch_now(std::string const& op, Json const& args)
+{
     if (op == "list")
         return op_list(args);
-    if (op == "create")
-        return op_create(args);
     if (op == "new")
         return op_new(args);
-    if (op == "start")
-        return op_start(args);
     if (op == "delete")
         return op_delete(args);
-    if (op == "destroy")
-        return op_destroy(args);
     if (op == "rename")
         return op_rename(args);
     if (op == "mem-max")
         return op_mem_max(args);
-    if (op == "vcpu-pin")
-        return op_vcpu_pin(args);
     if (op == "sched-credit")
         return op_sched_credit(args);
-    if (op == "shutdown" || op == "reboot" || op == "pause" || op == "unpause" || op == "mem-set" || op == "vcpu-set"
-        || op == "sysrq")
-        return op_forward(op, args);
     if (op == "console")
         return op_console(args);
     if (op == "info")
         return op_info();
     if (op == "log" || op == "dmesg")
         return op_log(args);
-    if (op == "dump-core")
-        return op_dump_core(args);
-    if (op.starts_with("block-") || op.starts_with("network-"))
-        return op_device(op, args);
     return fail("unknown operation '{}'", op);
 }
 
@@ -468,7 +589,9 @@ Json Xend::describe_domain0()
 Json Xend::describe(DomainRecord& r, bool long_form)
 {
     std::optional<DomainStatus> status;
-    if (r.phase == DomainPhase::Running && !r.destroying) {
+    // A domain still starting may not listen yet: it shows without status rather than delay list.
+    bool starting = m_busy.contains(r.id) && m_busy[r.id] == "start";
+    if (r.phase == DomainPhase::Running && !r.destroying && !starting) {
         if (auto reply = control_call(r, control::kOpStatus, Json::object(), 1000ms); reply)
             status = control::status_from_json(*reply);
     }
@@ -545,7 +668,7 @@ Result<DomainConfig> Xend::config_from_args(Json const& args)
     return config;
 }
 
-Result<Json> Xend::op_create(Json const& args)
+Status Xend::begin_create(Json const& args, Reply done)
 {
     auto config = XENITH_TRY(config_from_args(args));
     if (auto* existing = m_registry.find_by_name(config.name)) {
@@ -557,13 +680,12 @@ Result<Json> Xend::op_create(Json const& args)
     record.name = config.name;
     record.config = std::move(config);
     DomainRecord& r = *XENITH_TRY(m_registry.add(std::move(record)));
-    if (auto status = start_domain(r, args.value("paused", false)); !status) {
-        std::string name = r.name;
-        m_registry.remove(name);
-        return std::unexpected(status.error());
-    }
-    log::info("domain {} created as id {}", r.name, r.id);
-    return Json { { "id", r.id }, { "name", r.name }, { "console", r.console_path } };
+    start_domain(r, args.value("paused", false), [done](Result<Json> started) {
+        if (started)
+            log::info("domain {} created as id {}", (*started)["name"].get<std::string>(), (*started)["id"].get<uint32_t>());
+        done(std::move(started));
+    });
+    return {};
 }
 
 Result<Json> Xend::op_new(Json const& args)
@@ -589,15 +711,15 @@ Result<Json> Xend::op_new(Json const& args)
     return Json { { "name", r.name } };
 }
 
-Result<Json> Xend::op_start(Json const& args)
+Status Xend::begin_start(Json const& args, Reply done)
 {
     auto* record = XENITH_TRY(lookup(args));
     if (!record->managed)
         return fail("Domain '{}' is not a managed domain ('xm new' defines one)", record->name);
     if (record->is_active())
         return fail("Domain '{}' is already running with ID '{}'", record->name, record->id);
-    XENITH_TRY(start_domain(*record, args.value("paused", false)));
-    return Json { { "id", record->id }, { "name", record->name } };
+    start_domain(*record, args.value("paused", false), std::move(done));
+    return {};
 }
 
 Result<Json> Xend::op_delete(Json const& args)
@@ -613,16 +735,36 @@ Result<Json> Xend::op_delete(Json const& args)
     return Json::object();
 }
 
-Result<Json> Xend::op_destroy(Json const& args)
+Status Xend::begin_destroy(Json const& args, Reply done)
 {
     auto* record = XENITH_TRY(lookup(args));
     if (!record->is_active())
         return fail("Domain '{}' is not running.", record->name);
-    XENITH_TRY(destroy_domain(*record));
-    return Json::object();
+    if (record->destroying)
+        return fail("Domain '{}' is already being destroyed", record->name);
+    // No claim: destroy overrides an operation in progress, which then fails as its domain exits.
+    destroy_domain(*record, std::move(done));
+    return {};
 }
 
-Status Xend::start_domain(DomainRecord& r, bool paused)
+void Xend::start_domain(DomainRecord& r, bool paused, Reply done)
+{
+    if (auto launched = launch_domain(r); !launched) {
+        retire(r);
+        done(std::unexpected(launched.error()));
+        return;
+    }
+    uint32_t id = r.id;
+    m_busy[id] = "start";
+    Reply started = [this, id, done = std::move(done)](Result<Json> result) {
+        m_busy.erase(id);
+        done(std::move(result));
+    };
+    await_control_socket(id, std::chrono::steady_clock::now() + kStartTimeout, paused, {}, std::move(started));
+}
+
+// Everything up to a running xenith-vm: admission, a fresh id, the run record, the fork.
+Status Xend::launch_domain(DomainRecord& r)
 {
     XENITH_TRY(admit_domain_memory(r.name, r.config.memory_mib, available_memory_mib(), m_options.config.dom0_min_mem_mib));
     if (r.uuid.empty())
@@ -649,8 +791,6 @@ Status Xend::start_domain(DomainRecord& r, bool paused)
         wants_crash_dump(r) ? m_options.dirs.dump() : std::string() };
     auto launched = launch_vm(r, settings);
     if (!launched) {
-        r.id = kNoDomainId;
-        r.phase = DomainPhase::Inactive;
         remove_run_dir(r.run_dir);
         return std::unexpected(launched.error());
     }
@@ -663,86 +803,146 @@ Status Xend::start_domain(DomainRecord& r, bool paused)
         log::error("domain {}: {}", r.name, status.error().message());
     persist(r);
     sched_attach(r);
-
-    // Wait until xenith-vm's control socket answers, or it dies trying.
-    auto deadline = std::chrono::steady_clock::now() + kStartTimeout;
-    std::string last_error;
-    for (;;) {
-        auto it = m_pidfd_of.find(r.id);
-        if (it != m_pidfd_of.end()) {
-            pollfd p { it->second.get(), POLLIN, 0 };
-            if (::poll(&p, 1, 0) > 0) {
-                auto exit = read_exit_file(r.run_dir + "/exit").value_or(VmExitInfo {});
-                // The guest ran and powered off, rebooted or crashed before we got to say hello:
-                // it did start. The loop sees the same pidfd and carries out its lifecycle action.
-                if (exit.reason == VmExit::Poweroff || exit.reason == VmExit::Reboot || exit.reason == VmExit::Crash) {
-                    log::info("domain {} (id {}) {} right after starting", r.name, r.id, exit.describe());
-                    return {};
-                }
-                std::string tail = vm_log_tail(r);
-                unwatch(r);
-                sched_release(r);
-                (void)m_store.remove_running(r.id);
-                remove_run_dir(r.run_dir);
-                r.id = kNoDomainId;
-                r.phase = DomainPhase::Inactive;
-                reap_children();
-                return fail("xenith-vm exited during start-up ({}){}{}", exit.describe(), tail.empty() ? "" : ": ", tail);
-            }
-        }
-        if (::access(r.control_path.c_str(), F_OK) == 0) {
-            auto identity = control_call(r, control::kOpIdentify, Json::object(), 1000ms);
-            if (identity)
-                break;
-            last_error = identity.error().message();
-        }
-        if (std::chrono::steady_clock::now() > deadline) {
-            log::error("domain {}: control socket {} did not answer within {} s{}", r.name, r.control_path,
-                std::chrono::duration_cast<std::chrono::seconds>(kStartTimeout).count(), last_error.empty() ? "" : ": " + last_error);
-            (void)destroy_domain(r);
-            return fail("xenith-vm did not answer on its control socket within {} s; see {}",
-                std::chrono::duration_cast<std::chrono::seconds>(kStartTimeout).count(), r.vm_log);
-        }
-        std::this_thread::sleep_for(20ms);
-    }
-    sched_pin(r);
-    if (paused) {
-        if (auto reply = control_call(r, control::kOpPause); !reply)
-            log::warn("domain {}: could not pause after start: {}", r.name, reply.error().message());
-        else
-            r.paused = true;
-        persist(r);
-    }
     return {};
 }
 
-Status Xend::destroy_domain(DomainRecord& r)
+// Waits (in the loop) until the new xenith-vm's control socket answers, it exits, or the
+// deadline passes; tries every 20 ms, as the socket appears only once xenith-vm is set up.
+void Xend::await_control_socket(uint32_t id, std::chrono::steady_clock::time_point deadline, bool paused, std::string last_error, Reply done)
 {
-    if (r.phase != DomainPhase::Running) {
+    auto* r = m_registry.find_by_id(id);
+    if (!r) {
+        done(fail("domain {} is gone", id));
+        return;
+    }
+    // A destroy's own wait may see the exit first and retire the record: keep the name.
+    OnExit exited = [this, id, name = r->name, done](VmExitInfo const& exit) {
+        auto* r = m_registry.find_by_id(id);
+        if (!r || r->destroying) {
+            done(fail("Domain '{}' was destroyed while it was starting", r ? r->name : name));
+            return;
+        }
+        // The guest ran and powered off, rebooted or crashed before we got to say hello: it did
+        // start. The loop carries out its lifecycle action next.
+        if (exit.reason == VmExit::Poweroff || exit.reason == VmExit::Reboot || exit.reason == VmExit::Crash) {
+            log::info("domain {} (id {}) {} right after starting", r->name, r->id, exit.describe());
+            done(Json { { "id", r->id }, { "name", r->name }, { "console", r->console_path } });
+            return;
+        }
+        std::string tail = vm_log_tail(*r);
+        retire(*r);
+        reap_children();
+        done(fail("xenith-vm exited during start-up ({}){}{}", exit.describe(), tail.empty() ? "" : ": ", tail));
+    };
+    auto retry = [this, id, deadline, paused, done, exited](std::string error) {
+        auto* r = m_registry.find_by_id(id);
+        if (!r) {
+            done(fail("domain {} is gone", id));
+            return;
+        }
+        if (std::chrono::steady_clock::now() > deadline) {
+            auto seconds = std::chrono::duration_cast<std::chrono::seconds>(kStartTimeout).count();
+            log::error("domain {}: control socket {} did not answer within {} s{}", r->name, r->control_path, seconds,
+                error.empty() ? "" : ": " + error);
+            destroy_domain(*r, [done, seconds, vm_log = r->vm_log](Result<Json>) {
+                done(fail("xenith-vm did not answer on its control socket within {} s; see {}", seconds, vm_log));
+            });
+            return;
+        }
+        await_timer(id, 20ms, [this, id, deadline, paused, done, error](Result<Json>) {
+            await_control_socket(id, deadline, paused, error, done);
+        }, exited);
+    };
+    if (::access(r->control_path.c_str(), F_OK) != 0) {
+        retry(std::move(last_error));
+        return;
+    }
+    await_call(*r, control::kOpIdentify, Json::object(), 1000ms, [this, id, paused, done, retry](Result<Json> identity) {
+        if (identity)
+            domain_started(id, paused, done);
+        else
+            retry(identity.error().message());
+    }, exited);
+}
+
+void Xend::domain_started(uint32_t id, bool paused, Reply done)
+{
+    auto* r = m_registry.find_by_id(id);
+    if (!r) {
+        done(fail("domain {} is gone", id));
+        return;
+    }
+    sched_pin(*r);
+    Json result { { "id", r->id }, { "name", r->name }, { "console", r->console_path } };
+    if (!paused) {
+        done(std::move(result));
+        return;
+    }
+    await_call(*r, control::kOpPause, Json::object(), 2000ms, [this, id, result, done](Result<Json> reply) {
+        if (auto* r = m_registry.find_by_id(id)) {
+            if (!reply)
+                log::warn("domain {}: could not pause after start: {}", r->name, reply.error().message());
+            else
+                r->paused = true;
+            persist(*r);
+        }
+        done(result);
+    });
+}
+
+void Xend::destroy_domain(DomainRecord& r, Reply done)
+{
+    if (r.phase != DomainPhase::Running || !m_pidfd_of.contains(r.id)) {
+        if (r.phase == DomainPhase::Running && r.vm_pid > 0)
+            ::kill(r.vm_pid, SIGKILL); // unwatched (pidfd_open failed): nothing to wait on
         retire(r);
-        return {};
+        done(Json::object());
+        return;
     }
     r.destroying = true;
-    auto reply = control_call(r, control::kOpDestroy, Json::object(), 2000ms);
-    if (!reply)
-        log::warn("domain {}: destroy through the control socket failed ({}); killing xenith-vm pid {}", r.name, reply.error().message(), r.vm_pid);
-    auto wait_exit = [&](std::chrono::milliseconds limit) {
-        auto it = m_pidfd_of.find(r.id);
-        if (it == m_pidfd_of.end())
-            return true;
-        pollfd p { it->second.get(), POLLIN, 0 };
-        return ::poll(&p, 1, int(limit.count())) > 0;
+    uint32_t id = r.id;
+    OnExit gone = [this, id, done](VmExitInfo const&) {
+        if (auto* r = m_registry.find_by_id(id)) {
+            log::info("domain {} (id {}) destroyed", r->name, id);
+            reap_children();
+            retire(*r);
+        }
+        done(Json::object());
     };
-    if (!reply || !wait_exit(3000ms)) {
-        if (r.vm_pid > 0)
-            ::kill(r.vm_pid, SIGKILL);
-        if (!wait_exit(3000ms))
-            return fail("Domain '{}' (xenith-vm pid {}) did not exit; it is left listed as dying", r.name, r.vm_pid);
-    }
-    log::info("domain {} (id {}) destroyed", r.name, r.id);
-    reap_children();
-    retire(r);
-    return {};
+    await_call(r, control::kOpDestroy, Json::object(), 2000ms, [this, id, done, gone](Result<Json> reply) {
+        auto* r = m_registry.find_by_id(id);
+        if (!r) {
+            done(Json::object());
+            return;
+        }
+        if (!reply) {
+            log::warn("domain {}: destroy through the control socket failed ({}); killing xenith-vm pid {}", r->name,
+                reply.error().message(), r->vm_pid);
+            if (r->vm_pid > 0)
+                ::kill(r->vm_pid, SIGKILL);
+        }
+        await_destroyed(id, !reply, done, gone);
+    }, gone);
+}
+
+// Gives xenith-vm 3 s to exit; then kills it and gives it 3 s more.
+void Xend::await_destroyed(uint32_t id, bool killed, Reply done, OnExit gone)
+{
+    await_timer(id, 3000ms, [this, id, killed, done, gone](Result<Json>) {
+        auto* r = m_registry.find_by_id(id);
+        if (!r) {
+            done(Json::object());
+            return;
+        }
+        if (killed) {
+            done(fail("Domain '{}' (xenith-vm pid {}) did not exit; it is left listed as dying", r->name, r->vm_pid));
+            return;
+        }
+        log::warn("domain {}: xenith-vm pid {} still running 3 s after destroy; killing it", r->name, r->vm_pid);
+        if (r->vm_pid > 0)
+            ::kill(r->vm_pid, SIGKILL);
+        await_destroyed(id, true, done, gone);
+    }, gone);
 }
 
 // ---- supervision ----------------------------------------------------------------------
@@ -770,19 +970,32 @@ void Xend::on_domain_exit(uint32_t id)
 {
     reap_children();
     auto* r = m_registry.find_by_id(id);
-    if (!r) {
-        if (auto it = m_pidfd_of.find(id); it != m_pidfd_of.end()) {
-            m_pidfds.erase(it->second.get());
-            m_pidfd_of.erase(it);
-        }
-        return;
+    if (auto it = m_pidfd_of.find(id); it != m_pidfd_of.end()) {
+        m_pidfds.erase(it->second.get());
+        m_pidfd_of.erase(it);
     }
-    unwatch(*r);
+    auto exit = r ? read_exit_file(r->run_dir + "/exit").value_or(VmExitInfo {}) : VmExitInfo {};
+    // Operations waiting on this domain end first: with an error, or (destroy, a start that
+    // failed) by retiring the record themselves.
+    std::vector<uint64_t> waiting;
+    for (auto const& [serial, wait] : m_waits)
+        if (wait.domain == id)
+            waiting.push_back(serial);
+    for (uint64_t serial : waiting) {
+        auto it = m_waits.find(serial);
+        if (it == m_waits.end())
+            continue;
+        Wait wait = std::move(it->second);
+        m_waits.erase(it);
+        wait.exited(exit);
+    }
+    r = m_registry.find_by_id(id);
+    if (!r || r->phase != DomainPhase::Running)
+        return;
     if (r->destroying) {
         retire(*r);
         return;
     }
-    auto exit = read_exit_file(r->run_dir + "/exit").value_or(VmExitInfo {});
     carry_out(*r, exit);
 }
 
@@ -851,16 +1064,12 @@ void Xend::carry_out(DomainRecord& r, VmExitInfo const& exit)
     uint32_t old_id = r.id;
     (void)m_store.remove_running(old_id);
     remove_run_dir(r.run_dir);
-    unsigned quick = r.quick_restarts;
-    if (auto status = start_domain(r, false); !status) {
-        log::error("domain {}: restart failed: {}", name, status.error().message());
-        sched_release(r);
-        if (!r.managed)
-            m_registry.remove(name);
-        return;
-    }
-    r.quick_restarts = quick;
-    log::info("domain {} restarted as id {} (was {})", name, r.id, old_id);
+    start_domain(r, false, [name, old_id](Result<Json> started) {
+        if (!started)
+            log::error("domain {}: restart failed: {}", name, started.error().message());
+        else
+            log::info("domain {} restarted as id {} (was {})", name, (*started)["id"].get<uint32_t>(), old_id);
+    });
 }
 
 void Xend::retire(DomainRecord& r)
@@ -912,9 +1121,48 @@ Result<Json> Xend::control_call(DomainRecord const& r, std::string_view op, Json
     return reply.value("result", Json::object());
 }
 
+// ---- waiting in the loop ---------------------------------------------------------------
+
+void Xend::await_call(DomainRecord const& r, std::string_view op, Json args, std::chrono::milliseconds timeout, Reply done, OnExit exited)
+{
+    auto call = PendingCall::start(r.control_path, control::request(op, std::move(args)));
+    if (!call) {
+        done(std::unexpected(call.error()));
+        return;
+    }
+    if (!exited) {
+        exited = [done, name = r.name, op = std::string(op)](VmExitInfo const& exit) {
+            done(fail("Domain '{}' ended ({}) while {} was in progress", name, exit.describe(), op));
+        };
+    }
+    std::string expired = fmt::format("domain {}: {}: xenith-vm did not answer within {} ms", r.name, op, timeout.count());
+    Wait wait { r.id, std::move(*call), std::chrono::steady_clock::now() + timeout, std::move(expired), std::move(done), std::move(exited) };
+    m_waits.emplace(m_next_wait++, std::move(wait));
+}
+
+void Xend::await_timer(uint32_t domain, std::chrono::milliseconds delay, Reply done, OnExit exited)
+{
+    Wait wait { domain, std::nullopt, std::chrono::steady_clock::now() + delay, {}, std::move(done), std::move(exited) };
+    m_waits.emplace(m_next_wait++, std::move(wait));
+}
+
+Result<Xend::Reply> Xend::claim(DomainRecord const& r, std::string const& op, Reply done)
+{
+    if (r.destroying)
+        return fail("Domain '{}' is busy: it is being destroyed", r.name);
+    if (auto busy = m_busy.find(r.id); busy != m_busy.end())
+        return fail("Domain '{}' is busy: {} is in progress; try again when it has finished, or 'xm destroy {}'", r.name, busy->second, r.name);
+    uint32_t id = r.id;
+    m_busy[id] = op;
+    return Reply([this, id, done = std::move(done)](Result<Json> result) {
+        m_busy.erase(id);
+        done(std::move(result));
+    });
+}
+
 // ---- the other operations -------------------------------------------------------------
 
-Result<Json> Xend::op_forward(std::string const& op, Json const& args)
+Status Xend::begin_forward(std::string const& op, Json const& args, Reply done)
 {
     auto* r = XENITH_TRY(lookup_running(args));
     Json forwarded = Json::object();
@@ -930,31 +1178,35 @@ Result<Json> Xend::op_forward(std::string const& op, Json const& args)
         if (count == 0 || count > max)
             return fail("{} VCPUs is outside 1..{}, the maximum of domain '{}' (maxvcpus in its config)", count, max, r->name);
         forwarded["count"] = count;
-    } else if (op == "vcpu-pin") {
-        forwarded["vcpu"] = XENITH_TRY(api::unsigned_arg(args, "vcpu"));
-        if (!args.contains("cpus") || !args["cpus"].is_array())
-            return fail("request needs \"cpus\" (a list of host CPU numbers)");
-        forwarded["cpus"] = args["cpus"];
     } else if (op == "sysrq") {
         forwarded["key"] = XENITH_TRY(api::string_arg(args, "key"));
     }
+    done = XENITH_TRY(claim(*r, op, std::move(done)));
     // vcpu-set waits for the guest agent: up to 5 s for it to answer, then for the guest to
     // online or offline its CPUs (xenith-vm gives up after 60 s).
     auto timeout = op == "vcpu-set" ? std::chrono::milliseconds(70000) : std::chrono::milliseconds(2000);
-    auto result = XENITH_TRY(control_call(*r, op, forwarded, timeout));
-    if (op == "pause")
-        r->paused = true;
-    else if (op == "unpause")
-        r->paused = false;
-    else if (op == "mem-set")
-        r->config.memory_mib = forwarded["mib"].get<uint64_t>();
-    else if (op == "vcpu-set") {
-        // Keep the ceiling when vcpus moves: maxvcpus 0 meant "the configured vcpus".
-        r->config.maxvcpus = std::max(r->config.maxvcpus, r->config.vcpus);
-        r->config.vcpus = forwarded["count"].get<unsigned>();
-    }
-    persist(*r);
-    return result;
+    uint32_t id = r->id;
+    await_call(*r, op, forwarded, timeout, [this, id, op, forwarded, done](Result<Json> result) {
+        auto* r = m_registry.find_by_id(id);
+        if (!result || !r) {
+            done(std::move(result));
+            return;
+        }
+        if (op == "pause")
+            r->paused = true;
+        else if (op == "unpause")
+            r->paused = false;
+        else if (op == "mem-set")
+            r->config.memory_mib = forwarded["mib"].get<uint64_t>();
+        else if (op == "vcpu-set") {
+            // Keep the ceiling when vcpus moves: maxvcpus 0 meant "the configured vcpus".
+            r->config.maxvcpus = std::max(r->config.maxvcpus, r->config.vcpus);
+            r->config.vcpus = forwarded["count"].get<unsigned>();
+        }
+        persist(*r);
+        done(std::move(result));
+    });
+    return {};
 }
 
 Result<Json> Xend::op_rename(Json const& args)

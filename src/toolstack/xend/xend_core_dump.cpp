@@ -37,7 +37,7 @@ std::string Xend::newest_core_dump(DomainRecord const& r) const
 
 // xm dump-core [-C] DOMAIN [FILE]: the domain pauses while its memory is written; -C then
 // destroys it, as Xen's "crash after dump".
-Result<Json> Xend::op_dump_core(Json const& args)
+Status Xend::begin_dump_core(Json const& args, Reply done)
 {
     auto* record = XENITH_TRY(lookup_running(args));
     std::string path = args.value("path", std::string());
@@ -45,12 +45,33 @@ Result<Json> Xend::op_dump_core(Json const& args)
         path = m_options.dirs.dump() + "/" + core_dump_file_name(record->name, record->id);
     else if (path[0] != '/')
         return fail("dump-core: '{}' is not an absolute file name", path);
+    done = XENITH_TRY(claim(*record, "dump-core", std::move(done)));
     // Writing a large guest's RAM takes a while; the domain stays paused meanwhile.
-    XENITH_TRY(control_call(*record, control::kOpDumpCore, { { "path", path } }, std::chrono::minutes(5)));
-    log::info("domain {} (id {}): core dump written to {}", record->name, record->id, path);
-    if (args.value("crash", false))
-        XENITH_TRY(destroy_domain(*record));
-    return Json { { "path", path } };
+    uint32_t id = record->id;
+    bool crash = args.value("crash", false);
+    await_call(*record, control::kOpDumpCore, { { "path", path } }, std::chrono::minutes(5), [this, id, path, crash, done](Result<Json> dumped) {
+        auto* r = m_registry.find_by_id(id);
+        if (!dumped) {
+            done(std::move(dumped));
+            return;
+        }
+        if (!r) {
+            done(fail("domain {} ended while its core was dumped", id));
+            return;
+        }
+        log::info("domain {} (id {}): core dump written to {}", r->name, id, path);
+        if (!crash) {
+            done(Json { { "path", path } });
+            return;
+        }
+        destroy_domain(*r, [path, done](Result<Json> destroyed) {
+            if (!destroyed)
+                done(std::move(destroyed));
+            else
+                done(Json { { "path", path } });
+        });
+    });
+    return {};
 }
 
 } // namespace xenith

@@ -33,17 +33,19 @@ Result<std::string> spec_arg(Json const& args, char const* key)
 
 } // namespace
 
-Result<Json> Xend::op_device(std::string const& op, Json const& args)
+Status Xend::begin_device(std::string const& op, Json const& args, Reply done)
 {
     if (op != control::kOpBlockList && op != control::kOpBlockAttach && op != control::kOpBlockDetach && op != control::kOpNetworkList
         && op != control::kOpNetworkAttach && op != control::kOpNetworkDetach)
         return fail("unknown operation '{}'", op);
     auto* r = XENITH_TRY(lookup_running(args));
+    uint32_t id = r->id;
 
     if (op == control::kOpBlockList || op == control::kOpNetworkList) {
         auto result = XENITH_TRY(control_call(*r, op));
         result["domain"] = r->name;
-        return result;
+        done(std::move(result));
+        return {};
     }
 
     if (op == control::kOpBlockAttach) {
@@ -57,48 +59,67 @@ Result<Json> Xend::op_device(std::string const& op, Json const& args)
                 return fail("domain {} already has a disk {} ({}); choose another frontend name or detach it first", r->name, existing.vdev,
                     existing.target.empty() ? "empty" : existing.target);
         }
-        auto result = XENITH_TRY(control_call(*r, op, { { "spec", disk_spec_text(disk) } }, kHotplugTimeout));
-        r->config.disks.push_back(disk);
-        persist(*r);
-        log::info("domain {}: block-attach {} as {}", r->name, disk.target, disk.vdev);
-        return result;
+        done = XENITH_TRY(claim(*r, op, std::move(done)));
+        await_call(*r, op, { { "spec", disk_spec_text(disk) } }, kHotplugTimeout, [this, id, disk, done](Result<Json> result) {
+            auto* r = m_registry.find_by_id(id);
+            if (result && r) {
+                r->config.disks.push_back(disk);
+                persist(*r);
+                log::info("domain {}: block-attach {} as {}", r->name, disk.target, disk.vdev);
+            }
+            done(std::move(result));
+        });
+        return {};
     }
 
     if (op == control::kOpBlockDetach) {
         auto device = XENITH_TRY(api::string_arg(args, "device"));
-        auto result = control_call(*r, op, { { "device", device } }, kHotplugTimeout);
-        auto index = disk_index_of_vdev(device);
-        if (!result) {
-            // A failed flush still detaches: if the disk is gone, the config must say so too.
-            auto listed = control_call(*r, control::kOpBlockList);
-            bool still_there = !listed || !index;
-            if (listed && index) {
-                for (auto const& disk : listed->value("disks", Json::array()))
-                    if (disk.value("attached", false) && disk_index_of_vdev(disk.value("vdev", std::string())).value_or(~0u) == *index)
-                        still_there = true;
+        done = XENITH_TRY(claim(*r, op, std::move(done)));
+        await_call(*r, op, { { "device", device } }, kHotplugTimeout, [this, id, device, done](Result<Json> result) {
+            auto* r = m_registry.find_by_id(id);
+            if (!r) {
+                done(std::move(result));
+                return;
             }
-            if (still_there)
-                return std::unexpected(result.error());
-        }
-        std::erase_if(r->config.disks, [&](DiskSpec const& d) { return index && disk_index_of_vdev(d.vdev).value_or(~0u) == *index; });
-        persist(*r);
-        log::info("domain {}: block-detach {}{}", r->name, device, result ? "" : ": " + result.error().message());
-        if (!result)
-            return std::unexpected(result.error());
-        return *result;
+            auto index = disk_index_of_vdev(device);
+            if (!result) {
+                // A failed flush still detaches: if the disk is gone, the config must say so too.
+                auto listed = control_call(*r, control::kOpBlockList);
+                bool still_there = !listed || !index;
+                if (listed && index) {
+                    for (auto const& disk : listed->value("disks", Json::array()))
+                        if (disk.value("attached", false) && disk_index_of_vdev(disk.value("vdev", std::string())).value_or(~0u) == *index)
+                            still_there = true;
+                }
+                if (still_there) {
+                    done(std::move(result));
+                    return;
+                }
+            }
+            std::erase_if(r->config.disks, [&](DiskSpec const& d) { return index && disk_index_of_vdev(d.vdev).value_or(~0u) == *index; });
+            persist(*r);
+            log::info("domain {}: block-detach {}{}", r->name, device, result ? "" : ": " + result.error().message());
+            done(std::move(result));
+        });
+        return {};
     }
 
     if (op == control::kOpNetworkAttach) {
         auto text = XENITH_TRY(spec_arg(args, "spec"));
         XENITH_TRY(parse_vif_spec(text));
-        auto result = XENITH_TRY(control_call(*r, op, { { "spec", text } }, kHotplugTimeout));
-        // The NIC's spec as xenith-vm connected it, with the slot's MAC.
-        auto attached = parse_vif_spec(result.value("spec", text));
-        if (attached)
-            r->config.vifs.push_back(*attached);
-        persist(*r);
-        log::info("domain {}: network-attach vif {} ({})", r->name, result.value("devid", 0u), result.value("mac", std::string()));
-        return result;
+        done = XENITH_TRY(claim(*r, op, std::move(done)));
+        await_call(*r, op, { { "spec", text } }, kHotplugTimeout, [this, id, text, done](Result<Json> result) {
+            auto* r = m_registry.find_by_id(id);
+            if (result && r) {
+                // The NIC's spec as xenith-vm connected it, with the slot's MAC.
+                if (auto attached = parse_vif_spec(result->value("spec", text)))
+                    r->config.vifs.push_back(*attached);
+                persist(*r);
+                log::info("domain {}: network-attach vif {} ({})", r->name, result->value("devid", 0u), result->value("mac", std::string()));
+            }
+            done(std::move(result));
+        });
+        return {};
     }
 
     // network-detach: learn the NIC's MAC first, to drop the right vif from the config.
@@ -110,12 +131,18 @@ Result<Json> Xend::op_device(std::string const& op, Json const& args)
         if (std::to_string(nic.value("devid", 0u)) == device || (parse_mac(device).value_or("") == nic_mac && !nic_mac.empty()))
             mac = nic_mac;
     }
-    auto result = XENITH_TRY(control_call(*r, op, { { "device", device } }, kHotplugTimeout));
-    if (!mac.empty())
-        std::erase_if(r->config.vifs, [&](VifSpec const& v) { return parse_mac(v.mac).value_or("") == mac; });
-    persist(*r);
-    log::info("domain {}: network-detach {}", r->name, device);
-    return result;
+    done = XENITH_TRY(claim(*r, op, std::move(done)));
+    await_call(*r, op, { { "device", device } }, kHotplugTimeout, [this, id, device, mac, done](Result<Json> result) {
+        auto* r = m_registry.find_by_id(id);
+        if (result && r) {
+            if (!mac.empty())
+                std::erase_if(r->config.vifs, [&](VifSpec const& v) { return parse_mac(v.mac).value_or("") == mac; });
+            persist(*r);
+            log::info("domain {}: network-detach {}", r->name, device);
+        }
+        done(std::move(result));
+    });
+    return {};
 }
 
 } // namespace xenith

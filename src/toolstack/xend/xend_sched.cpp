@@ -84,7 +84,7 @@ void Xend::sched_rename(std::string const& old_name, std::string const& new_name
         log::warn("domain {}: {}", new_name, status.error().message());
 }
 
-Result<Json> Xend::op_vcpu_pin(Json const& args)
+Status Xend::begin_vcpu_pin(Json const& args, Reply done)
 {
     auto* r = XENITH_TRY(lookup_running(args));
     unsigned count = max_vcpus_of(r->config);
@@ -115,9 +115,28 @@ Result<Json> Xend::op_vcpu_pin(Json const& args)
     }
     XENITH_TRY(check_cpus_exist(selection, m_host.nr_cpus, "vcpu-pin"));
     Json host_cpus = affinity_of(selection, m_host.nr_cpus);
-    for (unsigned v : vcpus)
-        (void)XENITH_TRY(control_call(*r, control::kOpVcpuPin, { { "vcpu", v }, { "cpus", host_cpus } }));
-    return Json::object();
+    done = XENITH_TRY(claim(*r, "vcpu-pin", std::move(done)));
+    pin_vcpus(r->id, std::move(vcpus), std::move(host_cpus), std::move(done));
+    return {};
+}
+
+// One vcpu-pin request per vCPU, each after the previous one's answer; the first error ends it.
+void Xend::pin_vcpus(uint32_t id, std::vector<unsigned> vcpus, Json cpus, Reply done)
+{
+    auto* r = m_registry.find_by_id(id);
+    if (vcpus.empty() || !r) {
+        done(Json::object());
+        return;
+    }
+    unsigned v = vcpus.front();
+    vcpus.erase(vcpus.begin());
+    await_call(*r, control::kOpVcpuPin, { { "vcpu", v }, { "cpus", cpus } }, std::chrono::milliseconds(2000),
+        [this, id, vcpus = std::move(vcpus), cpus, done](Result<Json> pinned) mutable {
+            if (!pinned)
+                done(std::move(pinned));
+            else
+                pin_vcpus(id, std::move(vcpus), std::move(cpus), std::move(done));
+        });
 }
 
 Result<Json> Xend::op_sched_credit(Json const& args)

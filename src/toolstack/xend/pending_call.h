@@ -1,0 +1,38 @@
+// PendingCall: one JSON request sent on a UNIX socket whose reply line the caller's poll loop
+// collects, so xend can wait for a domain's control socket without blocking its other work.
+// The socket is non-blocking: the request goes out at start() (it is small and the peer is
+// local), and read_reply() takes whatever has arrived.
+#pragma once
+
+#include <optional>
+#include <string>
+
+#include <nlohmann/json.hpp>
+
+#include "base/error.h"
+#include "base/unique_fd.h"
+
+namespace xenith {
+
+class PendingCall {
+public:
+    static Result<PendingCall> start(std::string const& path, nlohmann::json const& request);
+
+    int fd() const { return m_fd.get(); }
+    // The reply line as JSON once it is complete (or the connection failed); nullopt while it is
+    // still on its way. Call it when fd() is readable; a spurious call is harmless.
+    std::optional<Result<nlohmann::json>> read_reply();
+
+private:
+    PendingCall(UniqueFd fd, std::string path)
+        : m_fd(std::move(fd))
+        , m_path(std::move(path))
+    {
+    }
+
+    UniqueFd m_fd;
+    std::string m_path;
+    std::string m_input;
+};
+
+} // namespace xenith
