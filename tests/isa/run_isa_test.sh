@@ -57,25 +57,34 @@ if [ ! -x "$vm" ]; then
   echo "$name: xenith-vm binary $vm is not executable" >&2
   exit 2
 fi
-timeout "$TIMEOUT" "$vm" --bios "$elf" --memory 128 \
-  </dev/null >"$work/vm.out" 2>"$work/vm.err"
-vm_rc=$?
-
+# Twice: as domains run (blocks compiled once hot), and with every block compiled at its first
+# entry, so code that runs once is checked in the JIT too.
 status=0
-if [ $vm_rc -ne $qemu_rc ]; then
-  echo "$name: exit status differs: QEMU $(describe_status $qemu_rc), xenith-vm $(describe_status $vm_rc)"
-  status=1
-fi
-if ! cmp -s "$work/qemu.out" "$work/vm.out"; then
-  echo "$name: UART output differs (--- QEMU, +++ xenith-vm):"
-  diff -u --label qemu --label xenith-vm "$work/qemu.out" "$work/vm.out" | head -n 80
-  status=1
-fi
-if [ $status -ne 0 ]; then
-  if [ -s "$work/vm.err" ]; then
-    echo "--- xenith-vm stderr:"
-    head -n 40 "$work/vm.err"
+for mode in default jit-first; do
+  extra=()
+  [ "$mode" = jit-first ] && extra=(--jit-hot-entries 1)
+  timeout "$TIMEOUT" "$vm" --bios "$elf" --memory 128 "${extra[@]}" \
+    </dev/null >"$work/vm.out" 2>"$work/vm.err"
+  vm_rc=$?
+  failed=0
+  if [ $vm_rc -ne $qemu_rc ]; then
+    echo "$name ($mode): exit status differs: QEMU $(describe_status $qemu_rc), xenith-vm $(describe_status $vm_rc)"
+    failed=1
   fi
+  if ! cmp -s "$work/qemu.out" "$work/vm.out"; then
+    echo "$name ($mode): UART output differs (--- QEMU, +++ xenith-vm):"
+    diff -u --label qemu --label xenith-vm "$work/qemu.out" "$work/vm.out" | head -n 80
+    failed=1
+  fi
+  if [ $failed -ne 0 ]; then
+    status=1
+    if [ -s "$work/vm.err" ]; then
+      echo "--- xenith-vm stderr:"
+      head -n 40 "$work/vm.err"
+    fi
+  fi
+done
+if [ $status -ne 0 ]; then
   exit 1
 fi
 echo "$name: QEMU and xenith-vm agree ($(wc -l <"$work/qemu.out") lines, status $qemu_rc)"

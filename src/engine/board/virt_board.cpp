@@ -57,7 +57,7 @@ Result<std::unique_ptr<VirtBoard>> VirtBoard::create(BoardConfig const& config, 
     std::vector<riscv::Hart*> harts;
     std::vector<InterruptTarget*> targets;
     for (unsigned i = 0; i < n; ++i) {
-        b->m_harts.push_back(std::make_unique<riscv::Hart>(riscv::HartConfig { i, b->m_memory.get(), &b->m_bus, b->m_sbi.get() }));
+        b->m_harts.push_back(std::make_unique<riscv::Hart>(riscv::HartConfig { i, b->m_memory.get(), &b->m_bus, b->m_sbi.get(), 0, config.jit_hot_entries }));
         b->m_targets.push_back(std::make_unique<HartInterruptTarget>(*b->m_harts.back()));
         harts.push_back(b->m_harts.back().get());
         targets.push_back(b->m_targets.back().get());

@@ -50,6 +50,7 @@ struct BoardConfig {
     unsigned vcpus { 1 };          // online at boot
     BootMode boot { BootMode::Pv };
     unsigned max_vcpus { 0 };      // harts in the machine (and its FDT); 0 = vcpus
+    uint32_t jit_hot_entries { riscv::default_jit_hot_entries }; // see riscv::HartConfig
 };
 
 // What goes into RAM. PV needs a kernel; firmware mode needs firmware, the kernel is optional.

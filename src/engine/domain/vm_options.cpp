@@ -30,6 +30,8 @@ Result<VmCommandLine> parse_vm_options(int argc, char const* const* argv)
     app.add_option("--core-dump-dir", o.core_dump_dir, "when the guest crashes, write an ELF core dump of it into DIR "
                                                        "(named DATE-NAME.DOMID.core, as Xen does)");
     app.add_option("--dtb-out", o.dtb_out, "write the generated device tree to FILE and exit");
+    app.add_option("--jit-hot-entries", o.jit_hot_entries, "compile a guest code block to host code once it has run N times; 0 interprets only (for comparisons)")
+        ->default_val(riscv::default_jit_hot_entries);
     app.add_option("--log-level", o.log_level, "trace, debug, info, warn, error or off")->default_val("warn");
 
     try {

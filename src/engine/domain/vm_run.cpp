@@ -125,6 +125,7 @@ int run_xenith_vm(int argc, char const* const* argv)
     config.memory_mib = std::max(o.memory_mib, o.maxmem_mib);
     config.vcpus = o.vcpus;
     config.max_vcpus = o.maxvcpus;
+    config.jit_hot_entries = o.jit_hot_entries;
     config.boot = o.bios.empty() ? board::BootMode::Pv : board::BootMode::Firmware;
     std::string console_socket = o.console.starts_with("socket:") ? o.console.substr(7) : "";
     auto machine = Machine::create(config, [&](EventLoop& loop, std::function<void()> on_quit) -> Result<std::unique_ptr<CharBackend>> {

@@ -78,6 +78,7 @@ void Core::flush_blocks()
     if (!m_slot_map.discard(0, m_slot_map.size()))
         std::memset(m_slot_map.data(), 0, m_slot_map.size());
     m_arena_used = 0;
+    m_jit.flush(); // compiled code belongs to the blocks just dropped
 }
 
 // Called by WFI before it sleeps; once the hart has been idle for a while (idle_trim.h), WFI
@@ -90,7 +91,7 @@ void Core::note_idle(uint64_t now, uint64_t sleep_ticks)
 
 CodeCacheStats Core::code_cache_stats() const
 {
-    return { m_arena.size(), m_arena_used, 1u << m_slot_bits, m_flushes, m_idle_trims };
+    return { m_arena.size(), m_arena_used, 1u << m_slot_bits, m_flushes, m_idle_trims, m_jit.used(), m_jit_blocks };
 }
 
 // fence.i, remote fence.i and writes to code pages: rather than decoding everything again, each
@@ -174,6 +175,8 @@ Block* Core::build_block(uint64_t pa, uint8_t const* host)
     b->link[0] = b->link[1] = &no_block;
     b->count = n;
     b->cacheable = true;
+    b->jit = nullptr;
+    b->heat = 0;
     b->epoch = m_code_epoch;
 #ifdef XENITH_BLOCK_PROFILE
     b->hits = 0;
@@ -234,6 +237,8 @@ Block* Core::build_oneoff(uint64_t vpc)
     b->link[0] = b->link[1] = &no_block;
     b->count = 1;
     b->cacheable = false;
+    b->jit = nullptr;
+    b->heat = 0;
     b->epoch = 0;
 #ifdef XENITH_BLOCK_PROFILE
     b->hits = 0;

@@ -19,6 +19,7 @@
 #include "engine/riscv/hart.h"
 #include "engine/riscv/idle_trim.h"
 #include "engine/riscv/insn.h"
+#include "engine/riscv/jit.h"
 
 namespace xenith::riscv {
 
@@ -38,6 +39,10 @@ struct Block {
     uint64_t epoch;  // valid while equal to Core's code epoch; else compared with memory again
     uint32_t count;  // instructions, sentinel excluded
     bool cacheable;  // false for one-off blocks (fetched from MMIO or across a page boundary)
+    // Host code for the block's start once it has been entered jit_hot_entries times (jit.h);
+    // heat counts the entries until then.
+    JitCode jit;
+    uint32_t heat;
 #ifdef XENITH_BLOCK_PROFILE
     uint64_t hits; // times entered (profiling builds only, see CMake's XENITH_BLOCK_PROFILE)
 #endif
@@ -59,6 +64,9 @@ struct TlbEntry {
     uint64_t tag;    // virtual page address; low bits never set, so ~0 is invalid
     uint64_t addend; // host address = virtual address + addend
 };
+static_assert(sizeof(TlbEntry) == 16); // the JIT indexes TLB sets by shifting
+inline constexpr unsigned tlb_bits = 8;
+inline constexpr unsigned tlb_entries = 1u << tlb_bits; // per set, direct-mapped
 
 enum class Access : uint8_t { Read, Write, Fetch };
 
@@ -181,8 +189,7 @@ private:
     }
 
     static constexpr unsigned jump_cache_bits = 10;
-    static constexpr unsigned tlb_bits = 8;
-    static constexpr uint64_t tlb_mask = (1u << tlb_bits) - 1;
+    static constexpr uint64_t tlb_mask = tlb_entries - 1;
     static constexpr unsigned max_block_insns = 64;
     // Blocks run between two service() calls (clock, timers, code writes by others); execute()
     // counts them in a register. Requests from other threads (m_pending) are still looked at
@@ -243,9 +250,9 @@ private:
     std::optional<VcpuExit> m_exit;
 
     // TLB: sets 0 = U, 1 = S, 2 = S with SUM, 3 = M (fetch uses 0, 1, 3).
-    TlbEntry m_tlb_read[4][1u << tlb_bits];
-    TlbEntry m_tlb_write[4][1u << tlb_bits];
-    TlbEntry m_tlb_fetch[4][1u << tlb_bits];
+    TlbEntry m_tlb_read[4][tlb_entries];
+    TlbEntry m_tlb_write[4][tlb_entries];
+    TlbEntry m_tlb_fetch[4][tlb_entries];
     TlbEntry* m_rtlb;
     TlbEntry* m_wtlb;
     TlbEntry* m_xtlb;
@@ -287,6 +294,11 @@ private:
 #endif
     void note_idle(uint64_t now, uint64_t sleep_ticks);
     void note_woken() { m_idle_trim.woke(mtime_now()); }
+    // Compiles hot blocks (jit.h); emptied with the block cache.
+    Jit m_jit;
+    uint32_t m_jit_hot_entries;
+    uint64_t m_jit_blocks { 0 };
+    void compile_hot(Block* b);
     uint64_t m_code_generation_seen { 0 };
     uint64_t m_code_epoch { 1 };
     alignas(Block) uint8_t m_oneoff[sizeof(Block) + (max_block_insns + 1) * sizeof(Insn)];

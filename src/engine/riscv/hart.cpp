@@ -20,6 +20,8 @@ Core::Core(HartConfig const& config, Hart& hart)
     , m_ram_host(config.memory->host_base())
     , m_ram_base(config.memory->base())
     , m_ram_size(config.memory->size())
+    , m_jit(config.jit_hot_entries ? (config.code_cache_bytes ? config.code_cache_bytes : default_code_cache_bytes) : 0)
+    , m_jit_hot_entries(config.jit_hot_entries)
 {
     init_block_cache(config.code_cache_bytes ? config.code_cache_bytes : default_code_cache_bytes);
     // XENITH_TRACE=1: every block's pc and instructions; XENITH_TRACE=pc: each hart's pc once a second.

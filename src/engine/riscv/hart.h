@@ -47,6 +47,10 @@ public:
     virtual std::optional<VcpuExit> handle_ecall(Hart& hart) = 0;
 };
 
+inline constexpr size_t default_code_cache_bytes = 4u << 20;
+// Few enough that loops compile at once, enough that boot code run once or twice is never compiled.
+inline constexpr uint32_t default_jit_hot_entries = 16;
+
 struct HartConfig {
     unsigned hart_id { 0 };
     GuestMemory* memory { nullptr }; // RAM; not owned
@@ -60,9 +64,10 @@ struct HartConfig {
     // full the cache is flushed whole and its memory given back to the host, so code that ran
     // once (boot) does not stay resident.
     size_t code_cache_bytes { 0 };
+    // A block entered this many times gets its start compiled to host code (jit.h; x86-64
+    // hosts). 0: never, interpret only (xenith-vm --no-jit, for comparisons).
+    uint32_t jit_hot_entries { default_jit_hot_entries };
 };
-
-inline constexpr size_t default_code_cache_bytes = 4u << 20;
 
 // What the decoded-block cache holds; for tests and diagnostics.
 struct CodeCacheStats {
@@ -71,6 +76,8 @@ struct CodeCacheStats {
     unsigned slots { 0 };    // lookup-table entries
     uint64_t flushes { 0 };  // whole-cache flushes because the arena was full
     uint64_t idle_trims { 0 }; // flushes of an idle hart's blocks (see idle_trim.h)
+    size_t jit_used { 0 };     // bytes of host code compiled since the last flush
+    uint64_t jit_blocks { 0 }; // blocks compiled, ever
 };
 
 class Hart final : public Vcpu {

@@ -94,6 +94,14 @@ Block* Core::chain(Block* b, unsigned slot, uint64_t bpc, uint64_t target)
     return n;
 }
 
+void Core::compile_hot(Block* b)
+{
+    if (b->cacheable && !m_trace) {
+        b->jit = m_jit.compile(*b);
+        m_jit_blocks += b->jit != nullptr;
+    }
+}
+
 Block* Core::execute(Block* b)
 {
     uint64_t* const xr = x;
@@ -282,6 +290,27 @@ enter:
     ++b->hits;
 #endif
     i = b->insns;
+    // A hot block's start runs as host code; the interpreter goes on where that stopped.
+    if (XENITH_UNLIKELY(!b->jit) && ++b->heat == m_jit_hot_entries)
+        compile_hot(b);
+    if (b->jit) {
+        uint32_t const r = b->jit(xr, m_rtlb, m_wtlb, bpc);
+        if (XENITH_LIKELY(r >= b->count)) {
+            instret += b->count;
+            if (r == b->count) {
+                Insn const& last = b->insns[b->count - 1];
+                uint64_t const t_ = bpc + last.off + int64_t(last.imm);
+                FOLLOW_DIRECT(0, t_);
+            }
+            if (r == b->count + 2) {
+                uint64_t const t_ = xr[x_sink];
+                FOLLOW_INDIRECT(0, t_);
+            }
+            uint64_t const t_ = bpc + b->insns[b->count].off;
+            FOLLOW_DIRECT(1, t_);
+        }
+        i += r;
+    }
     DISPATCH();
     {
         {

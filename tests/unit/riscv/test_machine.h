@@ -85,14 +85,16 @@ inline constexpr char const* exit_seq = R"(
 
 class TestMachine {
 public:
-    // code_cache_bytes: the hart's decoded-block budget (0: the engine's default).
-    explicit TestMachine(SbiHandler* sbi = nullptr, uint64_t ram_size = 16u << 20, size_t code_cache_bytes = 0)
+    // code_cache_bytes: the hart's decoded-block budget (0: the engine's default); jit_hot_entries:
+    // see HartConfig (1 compiles every block at its first entry, 0 interprets only).
+    explicit TestMachine(SbiHandler* sbi = nullptr, uint64_t ram_size = 16u << 20, size_t code_cache_bytes = 0,
+        uint32_t jit_hot_entries = default_jit_hot_entries)
     {
         auto m = GuestMemory::create(ram_base, ram_size);
         EXPECT_TRUE(m.has_value());
         memory = std::move(*m);
         EXPECT_TRUE(bus.map(exit_base, 0x1000, exit_device).has_value());
-        hart = std::make_unique<Hart>(HartConfig { 0, memory.get(), &bus, sbi, code_cache_bytes });
+        hart = std::make_unique<Hart>(HartConfig { 0, memory.get(), &bus, sbi, code_cache_bytes, jit_hot_entries });
         exit_device.hart = hart.get();
     }
 

@@ -1,0 +1,377 @@
+// Jit on x86-64 hosts, with Xbyak as the assembler: a block's compilable start becomes one host
+// function with the guest registers left in memory (the interpreter's register file), so either
+// side can stop or continue at any instruction boundary.
+#include "engine/riscv/jit.h"
+
+#include <list>
+#include <sys/mman.h>
+
+#include "base/log.h"
+#include "engine/riscv/core.h"
+
+#if defined(__x86_64__)
+#include <xbyak/xbyak.h>
+#endif
+
+namespace xenith::riscv {
+
+namespace {
+
+// A superinstruction's first Insn is compiled as the instruction it stands for; the second Insn
+// keeps its own op.
+Op unfused(Op op)
+{
+    switch (op) {
+#define XENITH_FUSED_FIRST(a, b) \
+    case Op::Fused##a##b:        \
+        return Op::a;
+        XENITH_RISCV_FUSED(XENITH_FUSED_FIRST)
+#undef XENITH_FUSED_FIRST
+    case Op::FusedDivuwRemuw:
+        return Op::Divuw;
+    default:
+        return op;
+    }
+}
+
+// Host code bytes one instruction may take at most (a TLB-checked load or store is the longest),
+// plus its out-of-line exit.
+constexpr size_t max_bytes_per_insn = 96;
+
+} // namespace
+
+Jit::Jit(size_t bytes)
+{
+#if defined(__x86_64__)
+    if (bytes == 0)
+        return;
+    auto m = Mapping::anonymous(bytes);
+    if (!m) {
+        log::warn("jit: no code buffer ({}); interpreting only", m.error().message());
+        return;
+    }
+    if (::mprotect(m->data(), m->size(), PROT_READ | PROT_WRITE | PROT_EXEC) != 0) {
+        log::warn("jit: the host refuses executable memory; interpreting only");
+        return;
+    }
+    ::madvise(m->data(), m->size(), MADV_DONTDUMP);
+    m_code = std::move(*m);
+#else
+    (void)bytes;
+#endif
+}
+
+void Jit::flush()
+{
+    if (m_used != 0 && !m_code.discard(0, (m_used + 4095) & ~size_t(4095)))
+        log::debug("jit: could not release the code buffer's pages");
+    m_used = 0;
+}
+
+#if !defined(__x86_64__)
+
+JitCode Jit::compile(Block const&) { return nullptr; }
+
+#else
+
+namespace {
+
+using namespace Xbyak::util;
+
+// Argument registers of JitCode (System V): x, rtlb, wtlb, pc. The pc moves to r11 so that cl is
+// free for shift counts.
+class BlockAssembler : public Xbyak::CodeGenerator {
+public:
+    BlockAssembler(size_t size, uint8_t* where)
+        : Xbyak::CodeGenerator(size, where)
+    {
+    }
+
+    // Emits the longest compilable start of b; returns how many instructions it covers.
+    unsigned assemble(Block const& b)
+    {
+        mov(r11, rcx);
+        unsigned n = 0;
+        for (; n < b.count; ++n) {
+            Insn const& i = b.insns[n];
+            if (n + 1 == b.count && exit(i, b.count))
+                return b.count;
+            if (!instruction(i, n))
+                break;
+        }
+        mov(eax, n == b.count ? b.count + 1 : n);
+        ret();
+        exits();
+        return n;
+    }
+
+private:
+    void exits()
+    {
+        for (auto& [label, index] : m_exits) {
+            L(label);
+            mov(eax, index);
+            ret();
+        }
+    }
+
+    // The block's last instruction when it is a conditional branch or jal: returns count when
+    // the jump is taken, count + 1 when it falls through (see JitCode).
+    bool exit(Insn const& i, unsigned count)
+    {
+        Op const op = unfused(i.op);
+        if (op == Op::Jal) {
+            mov(rax, r11);
+            add(rax, int32_t(i.off + i.len));
+            put(i.rd, rax);
+            mov(eax, count);
+            ret();
+            exits();
+            return true;
+        }
+        if (op == Op::Jalr) {
+            // The target is read before the link is written (rd may be rs1), and goes to the
+            // write sink last (rd may be the sink).
+            get(rax, i.rs1);
+            if (i.imm)
+                add(rax, i.imm);
+            and_(rax, -2);
+            mov(r9, r11);
+            add(r9, int32_t(i.off + i.len));
+            put(i.rd, r9);
+            put(x_sink, rax);
+            mov(eax, count + 2);
+            ret();
+            exits();
+            return true;
+        }
+        if (op < Op::Beq || op > Op::Bgeu)
+            return false;
+        get(rax, i.rs1);
+        if (i.rs2 == 0)
+            test(rax, rax);
+        else
+            cmp(rax, reg(i.rs2));
+        Xbyak::Label taken;
+        switch (op) {
+        case Op::Beq: je(taken); break;
+        case Op::Bne: jne(taken); break;
+        case Op::Blt: jl(taken); break;
+        case Op::Bge: jge(taken); break;
+        case Op::Bltu: jb(taken); break;
+        default: jae(taken); break;
+        }
+        mov(eax, count + 1);
+        ret();
+        L(taken);
+        mov(eax, count);
+        ret();
+        exits();
+        return true;
+    }
+
+    // A list: Labels must stay where they are once a jump refers to them.
+    std::list<std::pair<Xbyak::Label, unsigned>> m_exits;
+
+    Xbyak::Address reg(unsigned r) const { return qword[rdi + 8 * r]; }
+
+    void get(Xbyak::Reg64 const& dst, unsigned r)
+    {
+        if (r == 0)
+            xor_(dst.cvt32(), dst.cvt32());
+        else
+            mov(dst, reg(r));
+    }
+    void put(unsigned rd, Xbyak::Reg64 const& src) { mov(reg(rd), src); }
+    // rax = sign-extended eax, then to rd (the W forms).
+    void put_w(unsigned rd)
+    {
+        movsxd(rax, eax);
+        put(rd, rax);
+    }
+    // The exit taken when instruction `index` cannot be done here.
+    Xbyak::Label& exit_at(unsigned index)
+    {
+        m_exits.emplace_back(Xbyak::Label(), index);
+        return m_exits.back().first;
+    }
+
+    // rax = rs1 + imm, the host address of a `size`-byte access in rax after the TLB check
+    // (tlb: rsi for loads, rdx for stores); a miss leaves through exit `index`.
+    void translate(Insn const& i, unsigned size, Xbyak::Reg64 const& tlb, unsigned index)
+    {
+        get(rax, i.rs1);
+        if (i.imm)
+            add(rax, i.imm);
+        mov(r8, rax);
+        shr(r8, 12);
+        and_(r8d, uint32_t(tlb_entries - 1));
+        shl(r8d, 4); // sizeof(TlbEntry)
+        mov(r9, rax);
+        and_(r9, int32_t(~0xfffll | int64_t(size - 1)));
+        cmp(r9, qword[tlb + r8]);
+        jne(exit_at(index), T_NEAR);
+        add(rax, qword[tlb + r8 + 8]);
+    }
+
+    void load(Insn const& i, unsigned size, bool sign, unsigned index)
+    {
+        translate(i, size, rsi, index);
+        switch (size) {
+        case 1: sign ? movsx(rax, byte[rax]) : movzx(eax, byte[rax]); break;
+        case 2: sign ? movsx(rax, word[rax]) : movzx(eax, word[rax]); break;
+        case 4: sign ? movsxd(rax, dword[rax]) : mov(eax, dword[rax]); break;
+        default: mov(rax, qword[rax]); break;
+        }
+        put(i.rd, rax);
+    }
+
+    void store(Insn const& i, unsigned size, unsigned index)
+    {
+        translate(i, size, rdx, index);
+        get(r9, i.rs2);
+        switch (size) {
+        case 1: mov(byte[rax], r9b); break;
+        case 2: mov(word[rax], r9w); break;
+        case 4: mov(dword[rax], r9d); break;
+        default: mov(qword[rax], r9); break;
+        }
+    }
+
+    // rax = rs1 op rs2 for the two-operand integer forms.
+    template<typename Emit>
+    void binary(Insn const& i, Emit emit)
+    {
+        get(rax, i.rs1);
+        get(r9, i.rs2);
+        emit();
+        put(i.rd, rax);
+    }
+
+    void set_if(Insn const& i, bool is_signed, bool immediate)
+    {
+        get(rax, i.rs1);
+        if (immediate)
+            cmp(rax, i.imm);
+        else {
+            get(r9, i.rs2);
+            cmp(rax, r9);
+        }
+        is_signed ? setl(al) : setb(al);
+        movzx(eax, al);
+        put(i.rd, rax);
+    }
+
+    // Register shifts: x86 masks the count in cl to 6 bits (5 for 32-bit operands), as RISC-V does.
+    template<typename Emit>
+    void shift(Insn const& i, Emit emit)
+    {
+        get(rax, i.rs1);
+        get(rcx, i.rs2);
+        emit();
+    }
+
+    bool instruction(Insn const& i, unsigned index)
+    {
+        int32_t const imm = i.imm;
+        switch (unfused(i.op)) {
+        case Op::Nop: return true;
+        case Op::Lui: mov(reg(i.rd), imm); return true;
+        case Op::Auipc:
+            mov(rax, r11);
+            add(rax, int32_t(i.off));
+            add(rax, imm);
+            put(i.rd, rax);
+            return true;
+
+        case Op::Lb: load(i, 1, true, index); return true;
+        case Op::Lh: load(i, 2, true, index); return true;
+        case Op::Lw: load(i, 4, true, index); return true;
+        case Op::Ld: load(i, 8, false, index); return true;
+        case Op::Lbu: load(i, 1, false, index); return true;
+        case Op::Lhu: load(i, 2, false, index); return true;
+        case Op::Lwu: load(i, 4, false, index); return true;
+        case Op::Sb: store(i, 1, index); return true;
+        case Op::Sh: store(i, 2, index); return true;
+        case Op::Sw: store(i, 4, index); return true;
+        case Op::Sd: store(i, 8, index); return true;
+
+        case Op::Addi: get(rax, i.rs1); if (imm) add(rax, imm); put(i.rd, rax); return true;
+        case Op::Slti: set_if(i, true, true); return true;
+        case Op::Sltiu: set_if(i, false, true); return true;
+        case Op::Xori: get(rax, i.rs1); xor_(rax, imm); put(i.rd, rax); return true;
+        case Op::Ori: get(rax, i.rs1); or_(rax, imm); put(i.rd, rax); return true;
+        case Op::Andi: get(rax, i.rs1); and_(rax, imm); put(i.rd, rax); return true;
+        case Op::Slli: get(rax, i.rs1); shl(rax, uint8_t(imm)); put(i.rd, rax); return true;
+        case Op::Srli: get(rax, i.rs1); shr(rax, uint8_t(imm)); put(i.rd, rax); return true;
+        case Op::Srai: get(rax, i.rs1); sar(rax, uint8_t(imm)); put(i.rd, rax); return true;
+        case Op::Add: binary(i, [&] { add(rax, r9); }); return true;
+        case Op::Sub: binary(i, [&] { sub(rax, r9); }); return true;
+        case Op::Xor: binary(i, [&] { xor_(rax, r9); }); return true;
+        case Op::Or: binary(i, [&] { or_(rax, r9); }); return true;
+        case Op::And: binary(i, [&] { and_(rax, r9); }); return true;
+        case Op::Slt: set_if(i, true, false); return true;
+        case Op::Sltu: set_if(i, false, false); return true;
+        case Op::Sll: shift(i, [&] { shl(rax, cl); put(i.rd, rax); }); return true;
+        case Op::Srl: shift(i, [&] { shr(rax, cl); put(i.rd, rax); }); return true;
+        case Op::Sra: shift(i, [&] { sar(rax, cl); put(i.rd, rax); }); return true;
+        case Op::Mul: binary(i, [&] { imul(rax, r9); }); return true;
+
+        case Op::Addiw: get(rax, i.rs1); if (imm) add(eax, imm); put_w(i.rd); return true;
+        case Op::Slliw: get(rax, i.rs1); shl(eax, uint8_t(imm)); put_w(i.rd); return true;
+        case Op::Srliw: get(rax, i.rs1); shr(eax, uint8_t(imm)); put_w(i.rd); return true;
+        case Op::Sraiw: get(rax, i.rs1); sar(eax, uint8_t(imm)); put_w(i.rd); return true;
+        case Op::Addw: get(rax, i.rs1); get(r9, i.rs2); add(eax, r9d); put_w(i.rd); return true;
+        case Op::Subw: get(rax, i.rs1); get(r9, i.rs2); sub(eax, r9d); put_w(i.rd); return true;
+        case Op::Mulw: get(rax, i.rs1); get(r9, i.rs2); imul(eax, r9d); put_w(i.rd); return true;
+        case Op::Sllw: shift(i, [&] { shl(eax, cl); put_w(i.rd); }); return true;
+        case Op::Srlw: shift(i, [&] { shr(eax, cl); put_w(i.rd); }); return true;
+        case Op::Sraw: shift(i, [&] { sar(eax, cl); put_w(i.rd); }); return true;
+
+        case Op::Sh1add: binary(i, [&] { lea(rax, ptr[r9 + rax * 2]); }); return true;
+        case Op::Sh2add: binary(i, [&] { lea(rax, ptr[r9 + rax * 4]); }); return true;
+        case Op::Sh3add: binary(i, [&] { lea(rax, ptr[r9 + rax * 8]); }); return true;
+        case Op::AddUw: binary(i, [&] { mov(eax, eax); add(rax, r9); }); return true;
+        case Op::Andn: binary(i, [&] { not_(r9); and_(rax, r9); }); return true;
+        case Op::Orn: binary(i, [&] { not_(r9); or_(rax, r9); }); return true;
+        case Op::Xnor: binary(i, [&] { xor_(rax, r9); not_(rax); }); return true;
+        case Op::Max: binary(i, [&] { cmp(rax, r9); cmovl(rax, r9); }); return true;
+        case Op::Maxu: binary(i, [&] { cmp(rax, r9); cmovb(rax, r9); }); return true;
+        case Op::Min: binary(i, [&] { cmp(rax, r9); cmovg(rax, r9); }); return true;
+        case Op::Minu: binary(i, [&] { cmp(rax, r9); cmova(rax, r9); }); return true;
+        case Op::SextB: get(rax, i.rs1); movsx(rax, al); put(i.rd, rax); return true;
+        case Op::SextH: get(rax, i.rs1); movsx(rax, ax); put(i.rd, rax); return true;
+        case Op::ZextH: get(rax, i.rs1); movzx(eax, ax); put(i.rd, rax); return true;
+        case Op::Rev8: get(rax, i.rs1); bswap(rax); put(i.rd, rax); return true;
+        default:
+            return false;
+        }
+    }
+};
+
+} // namespace
+
+JitCode Jit::compile(Block const& b)
+{
+    if (!m_code.data() || b.count < min_prefix)
+        return nullptr;
+    size_t const worst = 64 + size_t(b.count) * max_bytes_per_insn;
+    if (m_used + worst > m_code.size())
+        return nullptr;
+    uint8_t* const start = m_code.data() + m_used;
+    try {
+        BlockAssembler a(worst, start);
+        // Every label is defined by now, and the buffer is already executable: no ready().
+        if (a.assemble(b) < min_prefix)
+            return nullptr;
+        m_used += (a.getSize() + 15) & ~size_t(15);
+    } catch (Xbyak::Error const& e) {
+        log::debug("jit: block at {:#x} not compiled: {}", b.phys, e.what());
+        return nullptr;
+    }
+    return reinterpret_cast<JitCode>(start);
+}
+
+#endif
+
+} // namespace xenith::riscv
