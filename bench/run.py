@@ -48,8 +48,10 @@ def engine_command(engine, guest, append, memory=256, vcpus=1):
                 "-nographic", "-no-reboot", "-kernel", kernel, "-initrd", initrd,
                 "-append", append]
     vm = os.environ.get("XENITH_VM_BINARY", os.path.join(ROOT, "build/src/xenith-vm"))
+    # xenith-interp: the same binary with its JIT off, to show what the interpreter alone does.
+    jit = ["--jit-hot-entries", "0"] if engine == "xenith-interp" else []
     return [vm, "--kernel", kernel, "--initrd", initrd, "--memory", str(memory),
-            "--vcpus", str(vcpus), "--append", append]
+            "--vcpus", str(vcpus), "--append", append] + jit
 
 
 def run_guest(engine, guest, test, timeout, vcpus=1, extra_args=(), on_marker=None):
@@ -143,7 +145,7 @@ def scenario_cpu(engine, guest):
     # (the workloads plus their untimed input preparation): instret from the control socket
     # at the marker, and from the exit log line at the end.
     extra, at_marker, sock = (), {}, None
-    if engine == "xenith":
+    if engine.startswith("xenith"):
         sock = os.path.join(tempfile.mkdtemp(prefix="xenith-bench-"), "control")
         extra = ("--control", sock, "--log-level", "info")
 
@@ -185,10 +187,10 @@ IDLE_CONSOLE = "ttyS0"
 
 def scenario_idle(engine, guest):
     """Host CPU% of an idle booted 64 MiB guest over IDLE_WINDOW_S seconds, and its RSS."""
-    append = f"console={IDLE_CONSOLE if engine == 'xenith' else 'ttyS0'} panic=-1"
+    append = f"console={IDLE_CONSOLE if engine.startswith('xenith') else 'ttyS0'} panic=-1"
     cmd = engine_command(engine, guest, append, memory=64)
     sock = None
-    if engine == "xenith":
+    if engine.startswith("xenith"):
         sock = os.path.join(tempfile.mkdtemp(prefix="xenith-bench-"), "control")
         cmd += ["--control", sock]
     proc = subprocess.Popen(cmd, stdin=subprocess.PIPE, stdout=subprocess.PIPE,
@@ -315,7 +317,8 @@ def main():
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--rounds", type=int, default=3)
     ap.add_argument("--scenarios", default="boot,cpu,idle")
-    ap.add_argument("--engines", default="xenith,qemu")
+    ap.add_argument("--engines", default="xenith,qemu",
+                    help="comma-separated: xenith, xenith-interp (JIT off), qemu")
     ap.add_argument("--out", default=os.path.join(ROOT, "build/bench-results.json"))
     ap.add_argument("--idle-console", choices=("ttyS0", "hvc0"), default="ttyS0",
                     help="the idle guest's console= on Xenith (QEMU always uses ttyS0)")
@@ -343,16 +346,17 @@ def main():
               "time": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()),
               "idle_console": IDLE_CONSOLE, "figures": {}}
     keys = sorted({k for e in engines for k in samples[e]})
-    print(f"\n{'figure':28} " + " ".join(f"{e:>12}" for e in engines) + "   ratio (xenith/qemu)")
+    mine = [e for e in engines if e != "qemu"]
+    print(f"\n{'figure':28} " + " ".join(f"{e:>13}" for e in engines) + "   ratio to qemu: " + ", ".join(mine))
     for k in keys:
         medians = {e: statistics.median(samples[e][k]) if samples[e].get(k) else None for e in engines}
-        ratio = None
-        if medians.get("xenith") is not None and medians.get("qemu"):
-            ratio = medians["xenith"] / medians["qemu"]
+        ratios = {e: medians[e] / medians["qemu"] if medians.get(e) is not None and medians.get("qemu") else None
+                  for e in mine}
         result["figures"][k] = {"median": medians, "samples": {e: samples[e].get(k, []) for e in engines},
-                                "ratio": ratio}
-        cells = " ".join(f"{medians[e]:12.3f}" if medians[e] is not None else f"{'-':>12}" for e in engines)
-        print(f"{k:28} {cells}   {ratio:.2f}" if ratio is not None else f"{k:28} {cells}   -")
+                                "ratio": ratios.get("xenith"), "ratios": ratios}
+        cells = " ".join(f"{medians[e]:13.3f}" if medians[e] is not None else f"{'-':>13}" for e in engines)
+        shown = ", ".join(f"{r:.2f}" if r is not None else "-" for r in ratios.values())
+        print(f"{k:28} {cells}   {shown}")
     os.makedirs(os.path.dirname(args.out), exist_ok=True)
     with open(args.out, "w") as f:
         json.dump(result, f, indent=2)

@@ -48,8 +48,9 @@ public:
 };
 
 inline constexpr size_t default_code_cache_bytes = 4u << 20;
-// Few enough that loops compile at once, enough that boot code run once or twice is never compiled.
-inline constexpr uint32_t default_jit_hot_entries = 16;
+// Loops compile within their first iterations; code run once per process or per system call
+// (fork/exec paths) is not compiled before the block cache's next flush drops it again.
+inline constexpr uint32_t default_jit_hot_entries = 256;
 
 struct HartConfig {
     unsigned hart_id { 0 };

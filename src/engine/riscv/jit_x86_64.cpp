@@ -3,7 +3,6 @@
 // side can stop or continue at any instruction boundary.
 #include "engine/riscv/jit.h"
 
-#include <list>
 #include <sys/mman.h>
 
 #include "base/log.h"
@@ -78,8 +77,8 @@ namespace {
 
 using namespace Xbyak::util;
 
-// Argument registers of JitCode (System V): x, rtlb, wtlb, pc. The pc moves to r11 so that cl is
-// free for shift counts.
+// Argument registers of JitCode (System V): x, rtlb, wtlb, pc. The pc moves to r11 and wtlb to
+// r10, so that cl is free for shift counts and rdx for multiplication and division.
 class BlockAssembler : public Xbyak::CodeGenerator {
 public:
     BlockAssembler(size_t size, uint8_t* where)
@@ -91,6 +90,7 @@ public:
     unsigned assemble(Block const& b)
     {
         mov(r11, rcx);
+        mov(r10, rdx);
         unsigned n = 0;
         for (; n < b.count; ++n) {
             Insn const& i = b.insns[n];
@@ -99,20 +99,27 @@ public:
             if (!instruction(i, n))
                 break;
         }
-        mov(eax, n == b.count ? b.count + 1 : n);
-        ret();
-        exits();
+        leave(n == b.count ? b.count + 1 : n);
         return n;
     }
 
 private:
-    void exits()
+    // Returns `value` to the interpreter: 6 bytes, which the short jumps below skip over.
+    void leave(unsigned value)
     {
-        for (auto& [label, index] : m_exits) {
-            L(label);
-            mov(eax, index);
-            ret();
-        }
+        mov(eax, value);
+        ret();
+    }
+    static constexpr uint8_t leave_bytes = 6;
+    // x86 short conditional jumps (Jcc rel8) by condition code; jumping over a leave() instead
+    // of to a label keeps Xbyak's label bookkeeping (hash maps) out of every compile.
+    enum Cond : uint8_t { below = 0x72, above_equal = 0x73, equal = 0x74, not_equal = 0x75, less = 0x7c, greater_equal = 0x7d };
+    // If cond holds, skips the leave(value) that follows.
+    void unless(Cond cond, unsigned value)
+    {
+        db(cond);
+        db(leave_bytes);
+        leave(value);
     }
 
     // The block's last instruction when it is a conditional branch or jal: returns count when
@@ -124,9 +131,7 @@ private:
             mov(rax, r11);
             add(rax, int32_t(i.off + i.len));
             put(i.rd, rax);
-            mov(eax, count);
-            ret();
-            exits();
+            leave(count);
             return true;
         }
         if (op == Op::Jalr) {
@@ -140,9 +145,7 @@ private:
             add(r9, int32_t(i.off + i.len));
             put(i.rd, r9);
             put(x_sink, rax);
-            mov(eax, count + 2);
-            ret();
-            exits();
+            leave(count + 2);
             return true;
         }
         if (op < Op::Beq || op > Op::Bgeu)
@@ -152,26 +155,12 @@ private:
             test(rax, rax);
         else
             cmp(rax, reg(i.rs2));
-        Xbyak::Label taken;
-        switch (op) {
-        case Op::Beq: je(taken); break;
-        case Op::Bne: jne(taken); break;
-        case Op::Blt: jl(taken); break;
-        case Op::Bge: jge(taken); break;
-        case Op::Bltu: jb(taken); break;
-        default: jae(taken); break;
-        }
-        mov(eax, count + 1);
-        ret();
-        L(taken);
-        mov(eax, count);
-        ret();
-        exits();
+        static constexpr Cond taken[] = { equal, not_equal, less, greater_equal, below, above_equal };
+        unless(taken[unsigned(op) - unsigned(Op::Beq)], count + 1);
+        leave(count);
         return true;
     }
 
-    // A list: Labels must stay where they are once a jump refers to them.
-    std::list<std::pair<Xbyak::Label, unsigned>> m_exits;
 
     Xbyak::Address reg(unsigned r) const { return qword[rdi + 8 * r]; }
 
@@ -189,15 +178,9 @@ private:
         movsxd(rax, eax);
         put(rd, rax);
     }
-    // The exit taken when instruction `index` cannot be done here.
-    Xbyak::Label& exit_at(unsigned index)
-    {
-        m_exits.emplace_back(Xbyak::Label(), index);
-        return m_exits.back().first;
-    }
 
     // rax = rs1 + imm, the host address of a `size`-byte access in rax after the TLB check
-    // (tlb: rsi for loads, rdx for stores); a miss leaves through exit `index`.
+    // (tlb: rsi for loads, r10 for stores); a miss leaves through exit `index`.
     void translate(Insn const& i, unsigned size, Xbyak::Reg64 const& tlb, unsigned index)
     {
         get(rax, i.rs1);
@@ -210,7 +193,7 @@ private:
         mov(r9, rax);
         and_(r9, int32_t(~0xfffll | int64_t(size - 1)));
         cmp(r9, qword[tlb + r8]);
-        jne(exit_at(index), T_NEAR);
+        unless(equal, index);
         add(rax, qword[tlb + r8 + 8]);
     }
 
@@ -228,7 +211,7 @@ private:
 
     void store(Insn const& i, unsigned size, unsigned index)
     {
-        translate(i, size, rdx, index);
+        translate(i, size, r10, index);
         get(r9, i.rs2);
         switch (size) {
         case 1: mov(byte[rax], r9b); break;
@@ -269,6 +252,37 @@ private:
         get(rax, i.rs1);
         get(rcx, i.rs2);
         emit();
+    }
+
+    // Division by zero, and signed division by -1 (whose INT_MIN case faults on x86), are left
+    // to the interpreter, which gives RISC-V's results.
+    void divide(Insn const& i, unsigned index, bool is_signed, bool word, bool remainder)
+    {
+        get(r9, i.rs2);
+        if (word)
+            test(r9d, r9d);
+        else
+            test(r9, r9);
+        unless(not_equal, index);
+        if (is_signed) {
+            if (word)
+                cmp(r9d, -1);
+            else
+                cmp(r9, -1);
+            unless(not_equal, index);
+        }
+        get(rax, i.rs1);
+        if (word) {
+            is_signed ? cdq() : xor_(edx, edx);
+            is_signed ? idiv(r9d) : div(r9d);
+            movsxd(rax, remainder ? edx : eax);
+        } else {
+            is_signed ? cqo() : xor_(edx, edx);
+            is_signed ? idiv(r9) : div(r9);
+            if (remainder)
+                mov(rax, rdx);
+        }
+        put(i.rd, rax);
     }
 
     bool instruction(Insn const& i, unsigned index)
@@ -316,6 +330,27 @@ private:
         case Op::Srl: shift(i, [&] { shr(rax, cl); put(i.rd, rax); }); return true;
         case Op::Sra: shift(i, [&] { sar(rax, cl); put(i.rd, rax); }); return true;
         case Op::Mul: binary(i, [&] { imul(rax, r9); }); return true;
+        case Op::Mulh: get(rax, i.rs1); get(r9, i.rs2); imul(r9); put(i.rd, rdx); return true;
+        case Op::Mulhu: get(rax, i.rs1); get(r9, i.rs2); mul(r9); put(i.rd, rdx); return true;
+        case Op::Mulhsu:
+            // The unsigned high half, less rs2 when rs1 is negative.
+            get(rax, i.rs1);
+            get(r9, i.rs2);
+            mov(r8, rax);
+            mul(r9);
+            sar(r8, 63);
+            and_(r8, r9);
+            sub(rdx, r8);
+            put(i.rd, rdx);
+            return true;
+        case Op::Div: divide(i, index, true, false, false); return true;
+        case Op::Divu: divide(i, index, false, false, false); return true;
+        case Op::Rem: divide(i, index, true, false, true); return true;
+        case Op::Remu: divide(i, index, false, false, true); return true;
+        case Op::Divw: divide(i, index, true, true, false); return true;
+        case Op::Divuw: divide(i, index, false, true, false); return true;
+        case Op::Remw: divide(i, index, true, true, true); return true;
+        case Op::Remuw: divide(i, index, false, true, true); return true;
 
         case Op::Addiw: get(rax, i.rs1); if (imm) add(eax, imm); put_w(i.rd); return true;
         case Op::Slliw: get(rax, i.rs1); shl(eax, uint8_t(imm)); put_w(i.rd); return true;

@@ -144,7 +144,8 @@ private:
     {
         static constexpr char const* rr[] = { "add", "sub", "xor", "or", "and", "slt", "sltu", "sll", "srl", "sra",
             "mul", "addw", "subw", "mulw", "sllw", "srlw", "sraw", "sh1add", "sh2add", "sh3add", "add.uw", "andn",
-            "orn", "xnor", "max", "maxu", "min", "minu" };
+            "orn", "xnor", "max", "maxu", "min", "minu", "mulh", "mulhu", "mulhsu", "div", "divu", "rem", "remu",
+            "divw", "divuw", "remw", "remuw" };
         static constexpr char const* ri[] = { "addi", "slti", "sltiu", "xori", "ori", "andi", "addiw" };
         static constexpr char const* sh[] = { "slli", "srli", "srai" };
         static constexpr char const* shw[] = { "slliw", "srliw", "sraiw" };
