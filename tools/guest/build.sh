@@ -10,7 +10,7 @@
 #   busybox-<b>/  busybox, config      b = hash(lib/busybox.sh, busybox.fragment, busybox source + gcc versions)
 #   src/          busybox Debian source package (apt-get source)
 #   <key>/        Image, initramfs.cpio.gz, busybox, versions.txt
-#                 key = hash(k, b, build.sh, lib/rootfs.sh, rootfs/ tree)
+#                 key = hash(k, b, build.sh, lib/rootfs.sh, initramfs-init, rootfs/ tree)
 #   current ->    <key>
 # Each stage is rebuilt only when its own inputs change. See README.md.
 set -euo pipefail
@@ -107,7 +107,7 @@ fi
 
 # ---------------------------------------------------------------- kit dir
 rootfs_hash=$(cd "$here" && find rootfs -print0 | LC_ALL=C sort -z | xargs -0 -I{} sh -c 'if [ -L "{}" ]; then echo "L {} $(readlink "{}")"; elif [ -f "{}" ]; then echo "F {} $(stat -c %a "{}") $(sha256sum < "{}")"; else echo "D {}"; fi' | h16)
-key=$( { echo "kernel $kkey"; echo "busybox $bkey"; echo "rootfs $rootfs_hash"; cat "$here/build.sh" "$here/lib/rootfs.sh"; } | h16)
+key=$( { echo "kernel $kkey"; echo "busybox $bkey"; echo "rootfs $rootfs_hash"; cat "$here/build.sh" "$here/lib/rootfs.sh" "$here/initramfs-init"; } | h16)
 kit=$cache/$key
 if [ -s "$kit/Image" ] && [ -s "$kit/initramfs.cpio.gz" ] && [ -x "$kit/busybox" ] && [ -s "$kit/versions.txt" ]; then
   log "kit up to date ($kit)"

@@ -1,7 +1,8 @@
 #!/bin/bash
 # Assemble the guest root file system from the static busybox and tools/guest/rootfs/.
 #   rootfs.sh stage BUSYBOX DESTDIR       populate DESTDIR (no device nodes; DESTDIR must be empty)
-#   rootfs.sh initramfs BUSYBOX OUT.gz    newc cpio, gzip -n, with /init and /dev/console
+#   rootfs.sh initramfs BUSYBOX OUT.gz    newc cpio, gzip -n, with /init (initramfs-init: honours
+#                                         root=, else execs busybox init) and /dev/console
 # BUSYBOX.links (from the busybox build) lists the applet paths to link.
 # Needs no root: device nodes and root ownership come from fakeroot.
 set -euo pipefail
@@ -31,7 +32,7 @@ case "${1:-}" in
     [ $# = 3 ] || die "usage: rootfs.sh initramfs BUSYBOX OUT.cpio.gz"
     out=$3; tmp=$(mktemp -d); trap 'rm -rf "$tmp"' EXIT
     stage "$2" "$tmp/root"
-    ln -s sbin/init "$tmp/root/init"
+    install -m 0755 "$here/initramfs-init" "$tmp/root/init"
     touch -h -d "@$SOURCE_DATE_EPOCH" "$tmp/root/init"
     fakeroot -- sh -c '
       set -e; cd "$1"
