@@ -198,8 +198,9 @@ cat > "$cfg_tmp" <<EOF
 #
 # A PV domain: Xenith loads the guest kit's kernel directly and the guest runs on
 # its ext4 root disk. There is no ramdisk: every driver the domain needs (virtio
-# blk/net/console, ext4, ...) is built into the kernel, and the kit's initramfs
-# would become the root file system instead of the disk.
+# blk/net/console, ext4, ...) is built into the kernel, which mounts root= itself.
+# (The kit's initramfs would work too, mounting root= and switching to it, but
+# only makes the boot longer.)
 
 name   = "$name"
 kernel = "$kit/Image"
