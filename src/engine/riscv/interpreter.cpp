@@ -113,6 +113,7 @@ Block* Core::execute(Block* b)
     int budget = m_countdown;
     m_code_written = false;
     Insn const* i;
+    JitChain jit_chain { epoch, &m_pending, 0, 0, nullptr, 0 };
 
 #define R1 xr[i->rs1]
 #define R2 xr[i->rs2]
@@ -294,7 +295,16 @@ enter:
     if (XENITH_UNLIKELY(!b->jit) && ++b->heat == m_jit_hot_entries)
         compile_hot(b);
     if (b->jit) {
-        uint32_t const r = b->jit(xr, m_rtlb, m_wtlb, bpc);
+        jit_chain.budget = budget;
+        jit_chain.retired = 0;
+        jit_chain.block = b;
+        jit_chain.pc = bpc;
+        uint32_t const r = b->jit(xr, m_rtlb, m_wtlb, bpc, &jit_chain);
+        // Compiled blocks may have gone on into each other: r is about the last one.
+        b = jit_chain.block;
+        bpc = jit_chain.pc;
+        budget = int(jit_chain.budget);
+        instret += jit_chain.retired;
         if (XENITH_LIKELY(r >= b->count)) {
             instret += b->count;
             if (r == b->count) {
@@ -309,7 +319,7 @@ enter:
             uint64_t const t_ = bpc + b->insns[b->count].off;
             FOLLOW_DIRECT(1, t_);
         }
-        i += r;
+        i = b->insns + r;
     }
     DISPATCH();
     {

@@ -3,6 +3,7 @@
 #pragma once
 
 #include <cstddef>
+#include <atomic>
 #include <cstdint>
 
 #include "base/mapping.h"
@@ -12,6 +13,19 @@ namespace xenith::riscv {
 struct Block;
 struct TlbEntry;
 
+// What compiled code needs to go on into the next compiled block by itself, as the interpreter's
+// chaining does (same checks: the link is valid for the code epoch, no request from another
+// thread is pending, the budget of blocks is not spent). On return, block and pc say which block
+// the returned index is about (the last one entered) and retired what the blocks before it ran.
+struct JitChain {
+    uint64_t epoch;                          // in: the core's code epoch
+    std::atomic<uint32_t> const* pending;    // in: the core's request bits
+    int64_t budget;                          // in/out: blocks left before the run loop's service
+    uint64_t retired;                        // out: instructions of the blocks left behind
+    Block* block;                            // in/out: the block being run
+    uint64_t pc;                             // in/out: its virtual address
+};
+
 // Runs a block's instructions from the first up to, not including, the one whose index it
 // returns; the interpreter runs that one and the rest. Compiled code does only what cannot trap:
 // register arithmetic, and loads and stores that hit the TLB. A miss returns the index of that
@@ -20,8 +34,9 @@ struct TlbEntry;
 // (a taken conditional branch or a jal; link 0), count + 1 if it fell through (link 1), and
 // count + 2 after a jalr, whose target it leaves in the write sink x[x_sink].
 // x: the register file (x0..x31 and the write sink); rtlb/wtlb: the current read and write TLB
-// sets; pc: the block's virtual address (auipc, jal's link).
-using JitCode = uint32_t (*)(uint64_t* x, TlbEntry const* rtlb, TlbEntry const* wtlb, uint64_t pc);
+// sets; pc: the block's virtual address (auipc, jal's link). A direct exit (taken branch, jal,
+// fall-through) whose linked successor is compiled jumps into it (see JitChain).
+using JitCode = uint32_t (*)(uint64_t* x, TlbEntry const* rtlb, TlbEntry const* wtlb, uint64_t pc, JitChain* chain);
 
 class Jit {
 public:
@@ -41,6 +56,8 @@ public:
 
     // Instructions a compiled prefix must have to be worth a call.
     static constexpr unsigned min_prefix = 2;
+    // Bytes of the prologue that a chained jump skips (it arrives with pc and wtlb in place).
+    static constexpr size_t prologue_bytes = 6;
 
 private:
     Mapping m_code;

@@ -3,6 +3,8 @@
 // side can stop or continue at any instruction boundary.
 #include "engine/riscv/jit.h"
 
+#include <cstddef>
+#include <cstring>
 #include <sys/mman.h>
 
 #include "base/log.h"
@@ -77,8 +79,9 @@ namespace {
 
 using namespace Xbyak::util;
 
-// Argument registers of JitCode (System V): x, rtlb, wtlb, pc. The pc moves to r11 and wtlb to
-// r10, so that cl is free for shift counts and rdx for multiplication and division.
+// Argument registers of JitCode (System V): x (rdi), rtlb (rsi), wtlb (rdx), pc (rcx), chain (r8).
+// The pc moves to r11 and wtlb to r10, so that rcx is free for shift counts and TLB indexes and
+// rdx for multiplication and division. A chained jump enters the next block after this prologue.
 class BlockAssembler : public Xbyak::CodeGenerator {
 public:
     BlockAssembler(size_t size, uint8_t* where)
@@ -91,15 +94,20 @@ public:
     {
         mov(r11, rcx);
         mov(r10, rdx);
+        if (getSize() != Jit::prologue_bytes)
+            throw Xbyak::Error(Xbyak::ERR_INTERNAL);
         unsigned n = 0;
         for (; n < b.count; ++n) {
             Insn const& i = b.insns[n];
-            if (n + 1 == b.count && exit(i, b.count))
+            if (n + 1 == b.count && exit(b, i, b.count))
                 return b.count;
             if (!instruction(i, n))
                 break;
         }
-        leave(n == b.count ? b.count + 1 : n);
+        if (n == b.count)
+            chain_exit(b, 1, b.insns[b.count].off, b.count + 1);
+        else
+            leave(n);
         return n;
     }
 
@@ -122,16 +130,65 @@ private:
         leave(value);
     }
 
+    // A near conditional jump forward whose displacement land() fills in; returns where it is.
+    size_t jump_forward(Cond cond)
+    {
+        db(0x0f);
+        db(cond + 0x10); // Jcc rel32
+        size_t const at = getSize();
+        dd(0);
+        return at;
+    }
+    void land(size_t at)
+    {
+        int32_t const rel = int32_t(getSize() - (at + 4));
+        std::memcpy(const_cast<uint8_t*>(getCode()) + at, &rel, 4);
+    }
+
+    // Leaves through link `slot` of b to the block at pc + delta, returning `value` (see
+    // JitCode); if that block is compiled and linked, and the interpreter would go on into it
+    // (JitChain), jumps into its code instead.
+    void chain_exit(Block const& b, unsigned slot, int64_t delta, unsigned value)
+    {
+        size_t fails[4];
+        mov(rax, uint64_t(&b.link[slot]));
+        mov(rax, qword[rax]);
+        mov(r9, qword[r8 + offsetof(JitChain, epoch)]);
+        cmp(r9, qword[rax + offsetof(Block, epoch)]);
+        fails[0] = jump_forward(not_equal);
+        mov(rcx, qword[rax + offsetof(Block, jit)]);
+        test(rcx, rcx);
+        fails[1] = jump_forward(equal);
+        mov(r9, qword[r8 + offsetof(JitChain, pending)]);
+        mov(r9d, dword[r9]);
+        test(r9d, r9d);
+        fails[2] = jump_forward(not_equal);
+        sub(qword[r8 + offsetof(JitChain, budget)], 1);
+        fails[3] = jump_forward(less);
+        add(qword[r8 + offsetof(JitChain, retired)], int32_t(b.count));
+        mov(qword[r8 + offsetof(JitChain, block)], rax);
+        add(r11, int32_t(delta));
+        mov(qword[r8 + offsetof(JitChain, pc)], r11);
+        add(rcx, int32_t(Jit::prologue_bytes));
+        jmp(rcx);
+        // The budget is spent: the interpreter's own check takes the block from here.
+        land(fails[3]);
+        add(qword[r8 + offsetof(JitChain, budget)], 1);
+        for (unsigned k = 0; k < 3; ++k)
+            land(fails[k]);
+        leave(value);
+    }
+
     // The block's last instruction when it is a conditional branch or jal: returns count when
     // the jump is taken, count + 1 when it falls through (see JitCode).
-    bool exit(Insn const& i, unsigned count)
+    bool exit(Block const& b, Insn const& i, unsigned count)
     {
         Op const op = unfused(i.op);
         if (op == Op::Jal) {
             mov(rax, r11);
             add(rax, int32_t(i.off + i.len));
             put(i.rd, rax);
-            leave(count);
+            chain_exit(b, 0, int64_t(i.off) + i.imm, count);
             return true;
         }
         if (op == Op::Jalr) {
@@ -156,8 +213,10 @@ private:
         else
             cmp(rax, reg(i.rs2));
         static constexpr Cond taken[] = { equal, not_equal, less, greater_equal, below, above_equal };
-        unless(taken[unsigned(op) - unsigned(Op::Beq)], count + 1);
-        leave(count);
+        size_t const to_taken = jump_forward(taken[unsigned(op) - unsigned(Op::Beq)]);
+        chain_exit(b, 1, b.insns[count].off, count + 1);
+        land(to_taken);
+        chain_exit(b, 0, int64_t(i.off) + i.imm, count);
         return true;
     }
 
@@ -186,15 +245,15 @@ private:
         get(rax, i.rs1);
         if (i.imm)
             add(rax, i.imm);
-        mov(r8, rax);
-        shr(r8, 12);
-        and_(r8d, uint32_t(tlb_entries - 1));
-        shl(r8d, 4); // sizeof(TlbEntry)
+        mov(rcx, rax);
+        shr(rcx, 12);
+        and_(ecx, uint32_t(tlb_entries - 1));
+        shl(ecx, 4); // sizeof(TlbEntry)
         mov(r9, rax);
         and_(r9, int32_t(~0xfffll | int64_t(size - 1)));
-        cmp(r9, qword[tlb + r8]);
+        cmp(r9, qword[tlb + rcx]);
         unless(equal, index);
-        add(rax, qword[tlb + r8 + 8]);
+        add(rax, qword[tlb + rcx + 8]);
     }
 
     void load(Insn const& i, unsigned size, bool sign, unsigned index)
@@ -336,11 +395,11 @@ private:
             // The unsigned high half, less rs2 when rs1 is negative.
             get(rax, i.rs1);
             get(r9, i.rs2);
-            mov(r8, rax);
+            mov(rcx, rax);
             mul(r9);
-            sar(r8, 63);
-            and_(r8, r9);
-            sub(rdx, r8);
+            sar(rcx, 63);
+            and_(rcx, r9);
+            sub(rdx, rcx);
             put(i.rd, rdx);
             return true;
         case Op::Div: divide(i, index, true, false, false); return true;
