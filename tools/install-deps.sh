@@ -7,7 +7,7 @@ packages=(
   # build
   build-essential cmake ninja-build pkg-config git
   # libraries (the README says why each one is here)
-  libfdt-dev libxbyak-dev liburing-dev libslirp-dev libglib2.0-dev libseccomp-dev nlohmann-json3-dev libcli11-dev
+  libfdt-dev libxbyak-dev liburing-dev libslirp-dev libglib2.0-dev nlohmann-json3-dev libcli11-dev
   libfmt-dev libspdlog-dev libgtest-dev libgmock-dev libbenchmark-dev
   # ISA tests: cross assembler and the reference emulator and firmware
   binutils-riscv64-linux-gnu gcc-riscv64-linux-gnu libc6-dev-riscv64-cross
