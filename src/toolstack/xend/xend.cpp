@@ -616,6 +616,11 @@ Json Xend::describe(DomainRecord& r, bool long_form)
             vcpus.push_back({ { "id", v.id }, { "online", v.online }, { "running", v.running }, { "blocked", v.blocked },
                 { "cpu_seconds", v.cpu_seconds }, { "host_cpu", v.host_cpu }, { "affinity", affinity_json(v.affinity) } });
         d["vcpu_info"] = vcpus;
+        // A shutdown or reboot the guest has not acted on yet (xm shutdown -w reports it).
+        if (status->shutdown_requested != ShutdownRequest::None) {
+            d["shutdown_requested"] = control::shutdown_request_name(status->shutdown_requested);
+            d["shutdown_presses"] = status->shutdown_presses;
+        }
     }
     if (long_form) {
         d["uuid"] = r.uuid;

@@ -205,20 +205,36 @@ Outcome cmd_list(Context const& ctx, Args const& args)
 }
 
 // Waits until none of `names` is listed any more (xm shutdown -w, xm reboot -w waits for the
-// old instance to go).
-Outcome wait_gone(Context const& ctx, std::vector<std::pair<std::string, long>> const& domains)
+// old instance to go). The guest decides when it powers off, so this waits as long as it takes,
+// as Xen's does, but says every 10 s on stderr what it is waiting for and how to stop waiting.
+Outcome wait_gone(Context const& ctx, std::vector<std::pair<std::string, long>> const& domains, char const* op)
 {
+    auto started = std::chrono::steady_clock::now();
+    auto next_report = started + 10s;
     for (;;) {
         auto listed = list_domains(ctx, {}, false);
         if (!listed)
             return error(listed.error().message());
-        bool any = false;
+        std::vector<Json> still;
         for (auto const& d : *listed)
             for (auto const& [name, id] : domains)
                 if (d.value("name", std::string()) == name && d["id"].is_number() && d["id"].get<long>() == id)
-                    any = true;
-        if (!any)
+                    still.push_back(d);
+        if (still.empty())
             return {};
+        auto now = std::chrono::steady_clock::now();
+        if (now >= next_report) {
+            next_report = now + 10s;
+            long waited = long(std::chrono::duration_cast<std::chrono::seconds>(now - started).count());
+            for (auto const& d : still) {
+                auto name = d.value("name", std::string());
+                std::string presses;
+                if (d.contains("shutdown_presses"))
+                    presses = fmt::format("; power key pressed {} times", d.value("shutdown_presses", 0u));
+                std::fprintf(stderr, "Waiting for domain %s to %s (%ld s%s); 'xm destroy %s' ends it now\n", name.c_str(),
+                    std::string_view(op) == "reboot" ? "reboot" : "shut down", waited, presses.c_str(), name.c_str());
+            }
+        }
         std::this_thread::sleep_for(200ms);
     }
 }
@@ -254,7 +270,7 @@ Outcome shutdown_like(Context const& ctx, Args const& args, char const* op)
             waiting.emplace_back(d.value("name", std::string()), d["id"].get<long>());
     }
     if (parsed->has('w'))
-        return wait_gone(ctx, waiting);
+        return wait_gone(ctx, waiting, op);
     return {};
 }
 
