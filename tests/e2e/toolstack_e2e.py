@@ -517,6 +517,32 @@ def shutdown_right_after_create(host):
         raise Failure("the guest did not boot and then power off cleanly:\n" + text[-2000:])
 
 
+def sysrq_reaches_the_guest_kernel(host):
+    """xm sysrq D h: the guest agent writes the key to /proc/sysrq-trigger and the kernel's
+    sysrq help line appears on the console; a key that is not one character is refused."""
+    host.start_xend()
+    boot(host, "rq")
+    log = os.path.join(host.log_dir, "console", "rq.log")
+    read_log = lambda: open(log, errors="replace").read() if os.path.exists(log) else ""
+    host.wait_for("the boot marker in " + log, lambda: READY_MARKER in read_log(), BOOT_TIMEOUT)
+    bad = host.xm("sysrq", "rq", "hs", check=False)
+    if bad.returncode == 0 or "one character" not in bad.stderr or len(bad.stderr.strip().splitlines()) != 1:
+        raise Failure("xm sysrq rq hs: expected a one-line refusal, got %d %r" % (bad.returncode, bad.stderr))
+    # The agent starts with init, moments after the boot marker: retry while it is not there yet.
+    deadline = time.time() + 60
+    while True:
+        result = host.xm("sysrq", "rq", "h", check=False, timeout=120)
+        if result.returncode == 0:
+            break
+        if time.time() > deadline or "no guest agent answered" not in result.stderr:
+            raise Failure("xm sysrq rq h failed (%d): %s" % (result.returncode, result.stderr.strip()))
+        time.sleep(1)
+    host.wait_for("the kernel's sysrq help line in " + log, lambda: "sysrq: HELP" in read_log(), 30)
+    host.xm("sysrq", "rq", "w")
+    host.wait_for("the kernel's show-blocked-state line in " + log, lambda: "sysrq: Show Blocked State" in read_log(), 30)
+    host.xm("destroy", "rq")
+
+
 def errors_are_one_line(host):
     host.start_xend()
     cases = [
@@ -704,6 +730,7 @@ SCENARIOS = {f.__name__: f for f in [
     create_list_console_shutdown, reboot_restarts_the_guest, console_history_for_late_client, crash_carries_out_on_crash,
     xend_kill9_restart_readopts, autostart_from_auto_dir, two_clients_at_once, destroy_removes_domain,
     managed_new_start_delete, golden_list_and_info, errors_are_one_line, shutdown_right_after_create,
+    sysrq_reaches_the_guest_kernel,
 ]}
 
 

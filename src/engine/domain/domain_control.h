@@ -50,6 +50,10 @@ struct DomainStatus {
     std::vector<VcpuInfo> vcpus;
 };
 
+// A key xm sysrq may send: one printable ASCII character, not a space (Linux prints its sysrq
+// help line for one it has no handler for).
+inline bool is_sysrq_key(char key) { return key > ' ' && key < 0x7f; }
+
 class DomainControl {
 public:
     virtual ~DomainControl() = default;

@@ -476,7 +476,17 @@ Status Machine::apply_pin(unsigned vcpu)
 
 Status Machine::sysrq(char key)
 {
-    return fail("sysrq {}: not supported by this domain's console yet", key);
+    // Through the guest agent, as Xen's guests take sysrq from xenstore: the agent writes the key
+    // to /proc/sysrq-trigger.
+    if (!m_agent)
+        return fail("sysrq {}: this domain has no guest agent channel (its virtio-mmio slots are all in use)", key);
+    {
+        std::lock_guard guard(m_lock);
+        if (m_paused)
+            return fail("domain {}: sysrq {}: the domain is paused, so its guest agent cannot answer; unpause it first",
+                m_agent->domain_name(), key);
+    }
+    return m_agent->sysrq(key);
 }
 
 } // namespace xenith

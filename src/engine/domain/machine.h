@@ -100,6 +100,7 @@ public:
     // Blocks until the guest agent answers (seconds): call it off the I/O thread.
     Status set_online_vcpus(unsigned count) override;
     Status pin_vcpu(unsigned vcpu, std::vector<int> const& host_cpus) override;
+    // Through the guest agent; blocks until it answers: call it off the I/O thread.
     Status sysrq(char key) override;
     Status dump_core(std::string const& path) override;
 

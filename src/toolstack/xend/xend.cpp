@@ -1184,12 +1184,16 @@ Status Xend::begin_forward(std::string const& op, Json const& args, Reply done)
             return fail("{} VCPUs is outside 1..{}, the maximum of domain '{}' (maxvcpus in its config)", count, max, r->name);
         forwarded["count"] = count;
     } else if (op == "sysrq") {
-        forwarded["key"] = XENITH_TRY(api::string_arg(args, "key"));
+        // As Xen's xm: one character (Linux's sysrq keys: h help, s sync, w blocked tasks, ...).
+        auto key = XENITH_TRY(api::string_arg(args, "key"));
+        if (key.size() != 1 || !is_sysrq_key(key[0]))
+            return fail("sysrq: '{}' is not a key; give one character, e.g. 'xm sysrq {} h' for the guest kernel's help", key, r->name);
+        forwarded["key"] = key;
     }
     done = XENITH_TRY(claim(*r, op, std::move(done)));
-    // vcpu-set waits for the guest agent: up to 5 s for it to answer, then for the guest to
-    // online or offline its CPUs (xenith-vm gives up after 60 s).
-    auto timeout = op == "vcpu-set" ? std::chrono::milliseconds(70000) : std::chrono::milliseconds(2000);
+    // vcpu-set and sysrq wait for the guest agent: up to 5 s for it to answer, then for the
+    // guest to do it (xenith-vm gives up after 60 s).
+    auto timeout = op == "vcpu-set" || op == "sysrq" ? std::chrono::milliseconds(70000) : std::chrono::milliseconds(2000);
     uint32_t id = r->id;
     await_call(*r, op, forwarded, timeout, [this, id, op, forwarded, done](Result<Json> result) {
         auto* r = m_registry.find_by_id(id);
