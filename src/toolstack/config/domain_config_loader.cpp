@@ -404,22 +404,27 @@ private:
             config.maxvcpus = static_cast<unsigned>(*maxvcpus);
         }
         if (auto const* cpus = get("cpus")) {
-            std::string text;
+            std::string example = "expected \"all\" or numbers and ranges with optional ^, e.g. cpus = \"0-3,^1\"";
             if (cpus->value.is_list()) {
-                for (auto const& item : cpus->value.items) {
+                // xl's per-vCPU form: element i is vCPU i's list.
+                unsigned most = std::max(config.vcpus, config.maxvcpus);
+                for (size_t i = 0; i < cpus->value.items.size(); ++i) {
+                    auto const& item = cpus->value.items[i];
                     if (item.is_list())
-                        return error(*cpus, "a list of lists is not valid (e.g. cpus = \"0-3\")");
-                    text += (text.empty() ? "" : ",") + item.text;
+                        return error(*cpus, "a list of lists is not valid (e.g. cpus = [\"0\", \"1-3\"], one CPU list per vCPU)");
+                    if (!valid_cpu_list(item.text))
+                        return error(*cpus, fmt::format("element {} (vCPU {}): \"{}\" is not a CPU list ({})", i + 1, i, item.text, example));
+                    if (i < most)
+                        config.vcpu_cpus.push_back(item.text);
                 }
-                warn(*cpus, "per-vcpu affinity lists are merged into one set for all vcpus");
+                if (cpus->value.items.size() > most)
+                    warn(*cpus, fmt::format("{} per-vCPU lists for {} vCPU{}; the lists after the {} are ignored",
+                                    cpus->value.items.size(), most, most == 1 ? "" : "s", most == 1 ? "first" : fmt::format("first {}", most)));
             } else {
-                text = cpus->value.text;
+                if (!valid_cpu_list(cpus->value.text))
+                    return error(*cpus, fmt::format("\"{}\" is not a CPU list ({})", cpus->value.text, example));
+                config.cpus = cpus->value.text;
             }
-            if (!valid_cpu_list(text))
-                return error(*cpus, fmt::format("\"{}\" is not a CPU list (expected \"all\" or numbers and ranges "
-                                                "with optional ^, e.g. cpus = \"0-3,^1\")",
-                                        text));
-            config.cpus = text;
         }
         if (auto weight = XENITH_TRY(number("cpu_weight", NumberRule { "a weight 1..65535", "cpu_weight = 256", 1, 65535 })))
             config.cpu_weight = static_cast<unsigned>(*weight);
@@ -694,6 +699,14 @@ Status validate_domain_config(DomainConfig const& config)
     }
     if (!config.cpus.empty() && !valid_cpu_list(config.cpus))
         return fail("{}: cpus: \"{}\" is not a CPU list", source, config.cpus);
+    if (!config.cpus.empty() && !config.vcpu_cpus.empty())
+        return fail("{}: cpus: one list for every vCPU or one per vCPU, not both", source);
+    for (size_t i = 0; i < config.vcpu_cpus.size(); ++i) {
+        if (!valid_cpu_list(config.vcpu_cpus[i]))
+            return fail("{}: cpus: vCPU {}'s \"{}\" is not a CPU list", source, i, config.vcpu_cpus[i]);
+    }
+    if (config.vcpu_cpus.size() > std::max(config.vcpus, config.maxvcpus))
+        return fail("{}: cpus: {} per-vCPU lists for {} vCPUs", source, config.vcpu_cpus.size(), std::max(config.vcpus, config.maxvcpus));
     std::map<unsigned, std::string> by_index;
     for (auto const& disk : config.disks) {
         auto index = disk_index_of_vdev(disk.vdev);

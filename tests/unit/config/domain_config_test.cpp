@@ -224,11 +224,36 @@ TEST(DomainConfigLoad, RootDevicesAreRenamedToTheGuestsVirtioNames)
     EXPECT_EQ(load_ok("name='a'\nkernel='/k'\ndisk=['file:/r,xvda,w']\nroot='/dev/vda'\n").root, "/dev/vda");
 }
 
-TEST(DomainConfigLoad, CpusAcceptsNumberAndList)
+TEST(DomainConfigLoad, CpusAcceptsNumberAndString)
 {
     EXPECT_EQ(load_ok("name='a'\nkernel='/k'\ncpus=2\n").cpus, "2");
-    EXPECT_EQ(load_ok("name='a'\nkernel='/k'\ncpus=['2','3']\n").cpus, "2,3");
     EXPECT_EQ(load_ok("name='a'\nkernel='/k'\ncpus='all'\n").cpus, "all");
+    EXPECT_TRUE(load_ok("name='a'\nkernel='/k'\ncpus='0-3'\n").vcpu_cpus.empty());
+}
+
+TEST(DomainConfigLoad, CpusListPinsEachVcpuToItsElementAsXl)
+{
+    std::vector<std::string> warnings;
+    auto config = load_ok("name='a'\nkernel='/k'\nvcpus=2\nmaxvcpus=3\ncpus=['0','1-3']\n", &warnings);
+    EXPECT_EQ(config.cpus, "");
+    EXPECT_EQ(config.vcpu_cpus, (std::vector<std::string> { "0", "1-3" }));
+    EXPECT_TRUE(warnings.empty()) << warnings.front();
+    // The JSON xend keeps has the lists, one per vCPU.
+    auto back = domain_config_from_json(to_json(config));
+    ASSERT_TRUE(back) << back.error().message();
+    EXPECT_EQ(back->vcpu_cpus, config.vcpu_cpus);
+    EXPECT_TRUE(validate_domain_config(*back));
+}
+
+TEST(DomainConfigLoad, CpusListLongerThanTheVcpusWarnsAndABadElementIsNamed)
+{
+    std::vector<std::string> warnings;
+    auto config = load_ok("name='a'\nkernel='/k'\nvcpus=2\ncpus=['0','1','0']\n", &warnings);
+    EXPECT_EQ(config.vcpu_cpus, (std::vector<std::string> { "0", "1" }));
+    ASSERT_EQ(warnings.size(), 1u);
+    EXPECT_NE(warnings[0].find("3 per-vCPU lists for 2 vCPUs; the lists after the first 2 are ignored"), std::string::npos) << warnings[0];
+    EXPECT_NE(load_error("name='a'\nkernel='/k'\nvcpus=2\ncpus=['0','x']\n").find("cpus: element 2 (vCPU 1): \"x\" is not a CPU list"),
+        std::string::npos);
 }
 
 TEST(DomainConfigLoad, DomainNames)
