@@ -803,6 +803,7 @@ Status Xend::launch_domain(DomainRecord& r)
     r.monitor_start = launched->monitor_start;
     r.vm_pid = launched->vm_pid;
     r.start_time = now_seconds();
+    r.ram_mib = std::max(r.config.memory_mib, r.config.maxmem_mib);
     r.phase = DomainPhase::Running;
     if (auto status = watch(r); !status)
         log::error("domain {}: {}", r.name, status.error().message());
@@ -1173,9 +1174,20 @@ Status Xend::begin_forward(std::string const& op, Json const& args, Reply done)
     Json forwarded = Json::object();
     if (op == "mem-set") {
         auto mib = XENITH_TRY(api::unsigned_arg(args, "mib"));
+        // Two ceilings: maxmem (xm mem-max), and the RAM xenith-vm was started with, which a
+        // higher maxmem only raises at the next boot.
         uint64_t max = std::max(r->config.maxmem_mib, r->config.memory_mib);
-        if (mib == 0 || mib > max)
-            return fail("memory {} MiB is outside 1..{} MiB, the maximum of domain '{}' (raise it with 'xm mem-max')", mib, max, r->name);
+        uint64_t ram = r->ram_mib ? r->ram_mib : max;
+        if (mib == 0 || mib > std::min(max, ram)) {
+            if (mib > ram)
+                return fail("memory {} MiB is more than domain '{}' can have until it restarts: it booted with {} MiB of RAM{}", mib,
+                    r->name, ram,
+                    max > ram ? fmt::format(" (its maxmem of {} MiB takes effect at its next boot)", max)
+                              : fmt::format(" (a higher maxmem, 'xm mem-max {} {}', takes effect at its next boot)", r->name, mib));
+            return fail("memory {} MiB is outside 1..{} MiB, the maximum of domain '{}' (raise it with 'xm mem-max', up to the {} MiB "
+                        "of RAM it booted with)",
+                mib, max, r->name, ram);
+        }
         forwarded["mib"] = mib;
     } else if (op == "vcpu-set") {
         auto count = XENITH_TRY(api::unsigned_arg(args, "count"));
@@ -1243,6 +1255,11 @@ Result<Json> Xend::op_mem_max(Json const& args)
         return fail("maximum {} MiB is below the current memory {} MiB of domain '{}'", mib, r->config.memory_mib, r->name);
     r->config.maxmem_mib = mib;
     persist(*r);
+    // A running domain's RAM was set when it started: more only comes with its next boot.
+    if (r->phase == DomainPhase::Running && r->ram_mib && mib > r->ram_mib)
+        return Json { { "note", fmt::format("domain '{}' has {} MiB of RAM until it restarts: maxmem {} MiB takes effect at its next "
+                                            "boot; until then 'xm mem-set' can give it at most {} MiB",
+                                    r->name, r->ram_mib, mib, r->ram_mib) } };
     return Json::object();
 }
 

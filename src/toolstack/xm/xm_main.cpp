@@ -375,6 +375,9 @@ Outcome number_op(Context const& ctx, Args const& args, char const* op, char con
     auto reply = ctx.call(op, { { "domain", args[0] }, { key, *value } });
     if (!reply)
         return error(reply.error().message());
+    // Done, with a consequence to know about (mem-max beyond a running domain's RAM).
+    if (reply->is_object() && reply->contains("note") && (*reply)["note"].is_string())
+        std::fprintf(stderr, "Note: %s\n", (*reply)["note"].get<std::string>().c_str());
     return {};
 }
 
