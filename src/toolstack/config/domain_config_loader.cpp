@@ -184,9 +184,10 @@ struct NumberRule {
 
 class Loader {
 public:
-    Loader(ConfigFile const& file, std::vector<std::string>& warnings)
+    Loader(ConfigFile const& file, std::vector<std::string>& warnings, std::vector<std::string>* notes)
         : m_file(file)
         , m_warnings(warnings)
+        , m_notes(notes)
     {
     }
 
@@ -242,6 +243,13 @@ private:
     void warn(ConfigSetting const& setting, std::string const& message)
     {
         m_warnings.push_back(fmt::format("{}: {}: {}", setting_location(m_file, setting), setting.key, message));
+    }
+
+    // Info level: what was done as the user meant it; worth a log line, not a warning.
+    void note(ConfigSetting const& setting, std::string const& message)
+    {
+        if (m_notes)
+            m_notes->push_back(fmt::format("{}: {}: {}", setting_location(m_file, setting), setting.key, message));
     }
 
     ConfigSetting const* get(std::string_view key)
@@ -564,7 +572,8 @@ private:
                 size_t end = std::min(text.find(' ', at), text.size());
                 std::string device = text.substr(at, end - at);
                 if (auto guest = guest_device(config, device)) {
-                    warn(*get(key), fmt::format("{} is the guest's {} (Xenith guests see disks as virtio /dev/vdX, in "
+                    // Intended (image-create.sh writes root = "/dev/xvda ro" on purpose): a note.
+                    note(*get(key), fmt::format("{} is the guest's {} (Xenith guests see disks as virtio /dev/vdX, in "
                                                 "vdev order); using {}",
                                         device, *guest, *guest));
                     text.replace(at, end - at, *guest);
@@ -625,6 +634,7 @@ private:
 
     ConfigFile const& m_file;
     std::vector<std::string>& m_warnings;
+    std::vector<std::string>* m_notes;
     std::set<std::string> m_read;
 };
 
@@ -726,23 +736,24 @@ Status validate_domain_config(DomainConfig const& config)
     return {};
 }
 
-Result<DomainConfig> domain_config_from_file(ConfigFile const& file, std::vector<std::string>& warnings)
+Result<DomainConfig> domain_config_from_file(ConfigFile const& file, std::vector<std::string>& warnings, std::vector<std::string>* notes)
 {
-    Loader loader(file, warnings);
+    Loader loader(file, warnings, notes);
     return loader.load();
 }
 
-Result<DomainConfig> domain_config_from_text(std::string_view text, std::string source, std::vector<std::string>& warnings)
+Result<DomainConfig> domain_config_from_text(std::string_view text, std::string source, std::vector<std::string>& warnings,
+    std::vector<std::string>* notes)
 {
     ConfigFile file = XENITH_TRY(parse_config_text(text, std::move(source)));
-    return domain_config_from_file(file, warnings);
+    return domain_config_from_file(file, warnings, notes);
 }
 
 Result<DomainConfig> load_domain_config(std::string const& path, std::vector<std::string>& warnings,
-    std::vector<std::string> const& overrides)
+    std::vector<std::string> const& overrides, std::vector<std::string>* notes)
 {
     ConfigFile file = XENITH_TRY(read_config_file(path, overrides));
-    return domain_config_from_file(file, warnings);
+    return domain_config_from_file(file, warnings, notes);
 }
 
 } // namespace xenith

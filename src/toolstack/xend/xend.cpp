@@ -230,10 +230,12 @@ void Xend::start_auto_domains()
         log::info("autostart: {} is empty; nothing to start", auto_dir);
     for (auto const& entry : entries) {
         std::string path = auto_dir + "/" + entry;
-        std::vector<std::string> warnings;
-        auto config = load_domain_config(path, warnings);
+        std::vector<std::string> warnings, notes;
+        auto config = load_domain_config(path, warnings, {}, &notes);
         for (auto const& warning : warnings)
             log::warn("autostart: {}", warning);
+        for (auto const& note : notes)
+            log::info("autostart: {}", note);
         if (!config) {
             log::error("autostart: auto/{}: not started: {}", entry, config.error().message());
             continue;
@@ -670,6 +672,11 @@ Result<DomainConfig> Xend::config_from_args(Json const& args)
     auto config = XENITH_TRY(domain_config_from_json(*it));
     XENITH_TRY(validate_domain_name(config.name));
     XENITH_TRY(validate_domain_config(config));
+    // xm's notes on its config file (info level: root = "/dev/xvda" read as /dev/vda, ...).
+    if (auto notes = args.find("notes"); notes != args.end() && notes->is_array())
+        for (auto const& note : *notes)
+            if (note.is_string())
+                log::info("domain {}: {}", config.name, note.get<std::string>());
     return config;
 }
 

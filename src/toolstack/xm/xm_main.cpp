@@ -104,11 +104,14 @@ std::string resolve_config_path(Context const& ctx, std::string const& arg)
     return ctx.dirs.config + "/" + arg;
 }
 
-Result<DomainConfig> load_config(Context const& ctx, std::string const& arg, std::vector<std::string> const& overrides = {})
+// Warnings go to stderr; notes (translations done as meant, e.g. root = "/dev/xvda") to
+// `notes`, which create and new hand to xend for its log (info level).
+Result<DomainConfig> load_config(Context const& ctx, std::string const& arg, std::vector<std::string> const& overrides = {},
+    std::vector<std::string>* notes = nullptr)
 {
     std::string path = resolve_config_path(ctx, arg);
     std::vector<std::string> warnings;
-    auto config = load_domain_config(path, warnings, overrides);
+    auto config = load_domain_config(path, warnings, overrides, notes);
     for (auto const& warning : warnings)
         std::fprintf(stderr, "Warning: %s\n", warning.c_str());
     return config;
@@ -137,15 +140,19 @@ Outcome cmd_create(Context const& ctx, Args const& args)
     for (auto const& setting : overrides)
         if (setting.find('=') == std::string::npos)
             return usage_error(fmt::format("'xm create' takes one config file; '{}' is neither a file nor VAR=VALUE", setting));
-    auto config = load_config(ctx, parsed->positional[0], overrides);
+    std::vector<std::string> notes;
+    auto config = load_config(ctx, parsed->positional[0], overrides, &notes);
     if (!config)
         return error(config.error().message());
     if (parsed->has('n')) {
+        // The dry run is where a user inspects what the config becomes: the notes say how.
+        for (auto const& note : notes)
+            std::fprintf(stderr, "Note: %s\n", note.c_str());
         std::printf("%s\n", to_json(*config).dump(4).c_str());
         return {};
     }
     std::printf("Using config file \"%s\".\n", path.c_str());
-    auto reply = ctx.call("create", { { "config", to_json(*config) }, { "paused", parsed->has('p') } });
+    auto reply = ctx.call("create", { { "config", to_json(*config) }, { "paused", parsed->has('p') }, { "notes", notes } });
     if (!reply)
         return error(reply.error().message());
     std::printf("Started domain %s (id=%u)\n", config->name.c_str(), reply->value("id", 0u));
@@ -159,10 +166,11 @@ Outcome cmd_new(Context const& ctx, Args const& args)
 {
     if (args.size() != 1)
         return usage_error("'xm new' requires one config file or domain name");
-    auto config = load_config(ctx, args[0]);
+    std::vector<std::string> notes;
+    auto config = load_config(ctx, args[0], {}, &notes);
     if (!config)
         return error(config.error().message());
-    auto reply = ctx.call("new", { { "config", to_json(*config) } });
+    auto reply = ctx.call("new", { { "config", to_json(*config) }, { "notes", notes } });
     if (!reply)
         return error(reply.error().message());
     return {};
