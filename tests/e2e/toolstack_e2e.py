@@ -709,6 +709,45 @@ def tiny_two_clients_at_once(host):
             raise Failure("a concurrent xm list failed")
 
 
+def tiny_top_quits_on_q(host):
+    """Interactive xm top on a terminal quits on q, as xentop does, and gives the terminal back
+    as it found it (canonical mode, echo on)."""
+    import pty
+    import select
+    import termios
+    host.start_xend()
+    boot(host, "topq", image=idle_image())
+    master, slave = pty.openpty()
+    before = termios.tcgetattr(slave)
+    proc = subprocess.Popen([host.args.xm, "top", "-d", "1"], env=host.env, stdin=slave, stdout=slave,
+                            stderr=slave, close_fds=True)
+    seen = b""
+    deadline = time.time() + 20
+    try:
+        while b"topq" not in seen and time.time() < deadline:
+            if select.select([master], [], [], 0.5)[0]:
+                seen += os.read(master, 65536)
+        if b"topq" not in seen:
+            raise Failure("xm top drew no frame with the domain in 20 s: %r" % seen[-500:])
+        os.write(master, b"q")
+        try:
+            rc = proc.wait(10)
+        except subprocess.TimeoutExpired:
+            raise Failure("xm top did not quit within 10 s of q")
+        if rc != 0:
+            raise Failure("xm top exited with %d after q" % rc)
+        after = termios.tcgetattr(slave)
+        if after[3] != before[3]:
+            raise Failure("xm top left the terminal's local modes changed: %#x -> %#x" % (before[3], after[3]))
+    finally:
+        if proc.poll() is None:
+            proc.kill()
+            proc.wait()
+        os.close(master)
+        os.close(slave)
+    host.xm("destroy", "topq")
+
+
 def tiny_dom0_min_mem_refuses(host):
     # A reservation larger than any host: every create is refused with the reason, nothing starts.
     with open(os.path.join(host.config_dir, "xend-config.sxp"), "w") as f:
@@ -726,7 +765,7 @@ def tiny_dom0_min_mem_refuses(host):
 
 SCENARIOS = {f.__name__: f for f in [
     tiny_create_list_console_destroy, tiny_lifecycle_actions, tiny_kill9_readopt, tiny_autostart,
-    tiny_managed_new_start_delete, tiny_two_clients_at_once, tiny_dom0_min_mem_refuses,
+    tiny_managed_new_start_delete, tiny_two_clients_at_once, tiny_dom0_min_mem_refuses, tiny_top_quits_on_q,
     create_list_console_shutdown, reboot_restarts_the_guest, console_history_for_late_client, crash_carries_out_on_crash,
     xend_kill9_restart_readopts, autostart_from_auto_dir, two_clients_at_once, destroy_removes_domain,
     managed_new_start_delete, golden_list_and_info, errors_are_one_line, shutdown_right_after_create,

@@ -7,8 +7,11 @@
 #include <ctime>
 #include <functional>
 #include <map>
+#include <optional>
+#include <poll.h>
 #include <span>
 #include <string>
+#include <termios.h>
 #include <thread>
 #include <unistd.h>
 #include <vector>
@@ -533,6 +536,86 @@ Outcome cmd_log(Context const& ctx, Args const& args)
     return {};
 }
 
+// Interactive xm top reads single keys, as xentop does (q quits): a terminal on stdin is put in
+// non-canonical mode without echo while top runs, and restored when it returns or is killed
+// by SIGINT/SIGTERM/SIGHUP.
+class TopKeys {
+public:
+    TopKeys()
+    {
+        if (::isatty(STDIN_FILENO) && ::tcgetattr(STDIN_FILENO, &s_saved) == 0) {
+            termios raw = s_saved;
+            raw.c_lflag &= ~tcflag_t(ICANON | ECHO);
+            raw.c_cc[VMIN] = 1;
+            raw.c_cc[VTIME] = 0;
+            if (::tcsetattr(STDIN_FILENO, TCSANOW, &raw) == 0) {
+                s_active = true;
+                for (int sig : { SIGINT, SIGTERM, SIGHUP })
+                    std::signal(sig, restore_and_die);
+            }
+        }
+    }
+    ~TopKeys()
+    {
+        restore();
+        if (s_active) {
+            for (int sig : { SIGINT, SIGTERM, SIGHUP })
+                std::signal(sig, SIG_DFL);
+        }
+        s_active = false;
+    }
+    TopKeys(TopKeys const&) = delete;
+    TopKeys& operator=(TopKeys const&) = delete;
+
+    // Waits up to `delay` for a key; true when it was q (or Q). Without keys to read (stdin
+    // closed or at end of file) it just waits.
+    bool wait_for_quit(std::chrono::duration<double> delay)
+    {
+        auto deadline = std::chrono::steady_clock::now() + std::chrono::duration_cast<std::chrono::steady_clock::duration>(delay);
+        for (;;) {
+            auto left = std::chrono::duration_cast<std::chrono::milliseconds>(deadline - std::chrono::steady_clock::now());
+            if (left.count() <= 0)
+                return false;
+            if (!m_stdin_open) {
+                std::this_thread::sleep_for(left);
+                return false;
+            }
+            pollfd fd { STDIN_FILENO, POLLIN, 0 };
+            int ready = ::poll(&fd, 1, int(left.count()) + 1);
+            if (ready < 0 && errno == EINTR)
+                continue;
+            if (ready <= 0)
+                continue;
+            char keys[64];
+            ssize_t n = ::read(STDIN_FILENO, keys, sizeof(keys));
+            if (n <= 0) {
+                m_stdin_open = false;
+                continue;
+            }
+            for (ssize_t i = 0; i < n; ++i)
+                if (keys[i] == 'q' || keys[i] == 'Q')
+                    return true;
+        }
+    }
+
+private:
+    static void restore()
+    {
+        if (s_active)
+            ::tcsetattr(STDIN_FILENO, TCSANOW, &s_saved);
+    }
+    static void restore_and_die(int sig)
+    {
+        restore(); // tcsetattr is async-signal-safe
+        std::signal(sig, SIG_DFL);
+        std::raise(sig);
+    }
+
+    static inline termios s_saved {};
+    static inline bool s_active { false };
+    bool m_stdin_open { true };
+};
+
 Outcome cmd_top(Context const& ctx, Args const& args)
 {
     // xentop's batch options: -b (no screen control), -i N iterations, -d SECONDS delay.
@@ -553,9 +636,16 @@ Outcome cmd_top(Context const& ctx, Args const& args)
         delay = 3;
     std::map<std::string, double> previous;
     auto previous_time = std::chrono::steady_clock::now();
+    std::optional<TopKeys> keys;
+    if (!batch)
+        keys.emplace();
     for (long frame = 0; iterations < 0 || frame < iterations; ++frame) {
-        if (frame > 0)
-            std::this_thread::sleep_for(std::chrono::duration<double>(delay));
+        if (frame > 0) {
+            if (keys && keys->wait_for_quit(std::chrono::duration<double>(delay)))
+                break;
+            if (!keys)
+                std::this_thread::sleep_for(std::chrono::duration<double>(delay));
+        }
         auto listed = list_domains(ctx, {}, false);
         if (!listed)
             return error(listed.error().message());
