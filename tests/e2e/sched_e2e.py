@@ -163,6 +163,24 @@ def pin_and_vcpu_list(host):
         raise Failure("a domain with an impossible cpus= was started")
 
 
+def per_vcpu_cpus_list(host):
+    """xl's list form cpus = ["1", "0"]: vCPU 0's thread on CPU 1, vCPU 1's on CPU 0 (each its
+    own set, not one merged set)."""
+    if HOST_CPUS < 2:
+        raise Skip("needs a host with 2 CPUs, this one has %d" % HOST_CPUS)
+    host.start_xend()
+    out = boot(host, "perv", lines=['vcpus = 2', 'cpus = ["1", "0"]'], image=idle_image())
+    if "merged" in out.stderr:
+        raise Failure("xm create still merges the per-vCPU lists: %r" % out.stderr)
+    pid = host.domain("perv")["pid"]
+    host.wait_for("vcpu0 and vcpu1 threads", lambda: sorted(vcpu_threads(pid)) == [0, 1], 30)
+    expect_affinity(pid, {0: "1", 1: "0"})
+    rows = vcpu_rows(host, "perv")
+    if [r["affinity"] for r in rows] != ["1", "0"]:
+        raise Failure("xm vcpu-list after cpus = [\"1\", \"0\"]: %r" % rows)
+    host.xm("destroy", "perv")
+
+
 def credit_in_real_cgroup(host):
     """cpu_weight/cap from the config and xm sched-credit -d D -w 512 -c 50 land in the
     domain's cgroup files; xm sched-credit lists Xen's columns; destroy removes the cgroup."""
@@ -307,7 +325,7 @@ def skippable(scenario):
     return run
 
 
-SCENARIOS = {f.__name__: skippable(f) for f in [pin_and_vcpu_list, credit_in_real_cgroup, cap_throttles_a_busy_guest,
+SCENARIOS = {f.__name__: skippable(f) for f in [pin_and_vcpu_list, per_vcpu_cpus_list, credit_in_real_cgroup, cap_throttles_a_busy_guest,
                                                 credit_without_cgroups]}
 
 

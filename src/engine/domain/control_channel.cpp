@@ -22,7 +22,10 @@ namespace {
 bool is_slow(std::string_view line)
 {
     auto request = nlohmann::json::parse(line, nullptr, false);
-    return request.is_object() && request.value("op", std::string()) == control::kOpVcpuSet;
+    if (!request.is_object())
+        return false;
+    auto op = request.value("op", std::string());
+    return op == control::kOpVcpuSet || op == control::kOpSysrq;
 }
 
 nlohmann::json from_status(Status const& status)
@@ -224,8 +227,8 @@ std::string ControlChannel::handle_line(std::string_view line)
             reply = from_status(m_control.pin_vcpu(vcpu->get<unsigned>(), host_cpus));
     } else if (op == control::kOpSysrq) {
         auto key = request.value("key", std::string());
-        if (key.size() != 1)
-            reply = control::error_reply("sysrq: \"key\" must be one character");
+        if (key.size() != 1 || !is_sysrq_key(key[0]))
+            reply = control::error_reply("sysrq: \"key\" must be one printable character");
         else
             reply = from_status(m_control.sysrq(key[0]));
     } else if (op == control::kOpDumpCore) {

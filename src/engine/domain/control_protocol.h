@@ -60,6 +60,25 @@ inline DomainRunState state_from_name(std::string_view name)
     return DomainRunState::Running;
 }
 
+inline std::string_view shutdown_request_name(ShutdownRequest request)
+{
+    switch (request) {
+    case ShutdownRequest::None: return "";
+    case ShutdownRequest::Poweroff: return "poweroff";
+    case ShutdownRequest::Reboot: return "reboot";
+    }
+    return "";
+}
+
+inline ShutdownRequest shutdown_request_from_name(std::string_view name)
+{
+    if (name == "poweroff")
+        return ShutdownRequest::Poweroff;
+    if (name == "reboot")
+        return ShutdownRequest::Reboot;
+    return ShutdownRequest::None;
+}
+
 inline nlohmann::json status_to_json(DomainStatus const& status)
 {
     nlohmann::json vcpus = nlohmann::json::array();
@@ -70,7 +89,8 @@ inline nlohmann::json status_to_json(DomainStatus const& status)
     }
     return { { "state", state_name(status.state) }, { "memory_mib", status.memory_mib },
         { "max_memory_mib", status.max_memory_mib }, { "cpu_seconds", status.cpu_seconds }, { "instret", status.instret },
-        { "uptime_seconds", status.uptime_seconds }, { "vcpus", vcpus } };
+        { "uptime_seconds", status.uptime_seconds }, { "shutdown_requested", shutdown_request_name(status.shutdown_requested) },
+        { "shutdown_presses", status.shutdown_presses }, { "vcpus", vcpus } };
 }
 
 // Lenient: missing fields keep their defaults, so either side may grow fields first.
@@ -85,6 +105,8 @@ inline DomainStatus status_from_json(nlohmann::json const& j)
     s.cpu_seconds = j.value("cpu_seconds", 0.0);
     s.instret = j.value("instret", uint64_t(0));
     s.uptime_seconds = j.value("uptime_seconds", 0.0);
+    s.shutdown_requested = shutdown_request_from_name(j.value("shutdown_requested", std::string()));
+    s.shutdown_presses = j.value("shutdown_presses", 0u);
     if (auto it = j.find("vcpus"); it != j.end() && it->is_array()) {
         for (auto const& v : *it) {
             if (!v.is_object())

@@ -20,6 +20,13 @@ enum class DomainRunState {
     Crashed,
 };
 
+// A graceful shutdown or reboot asked for and not carried out yet (the guest has not powered off).
+enum class ShutdownRequest {
+    None,
+    Poweroff,
+    Reboot,
+};
+
 struct VcpuInfo {
     unsigned id { 0 };
     bool online { false };
@@ -38,15 +45,22 @@ struct DomainStatus {
     double cpu_seconds { 0 };          // all vCPUs
     uint64_t instret { 0 };            // guest instructions retired, all vCPUs
     double uptime_seconds { 0 };
+    ShutdownRequest shutdown_requested { ShutdownRequest::None };
+    unsigned shutdown_presses { 0 }; // power-key presses for it so far
     std::vector<VcpuInfo> vcpus;
 };
+
+// A key xm sysrq may send: one printable ASCII character, not a space (Linux prints its sysrq
+// help line for one it has no handler for).
+inline bool is_sysrq_key(char key) { return key > ' ' && key < 0x7f; }
 
 class DomainControl {
 public:
     virtual ~DomainControl() = default;
 
     virtual DomainStatus status() const = 0;
-    // Graceful requests the guest may act on (power key, reboot key).
+    // Graceful requests the guest may act on (the power key); they stay pending until the
+    // domain ends.
     virtual Status request_shutdown() = 0;
     virtual Status request_reboot() = 0;
     // Immediate.

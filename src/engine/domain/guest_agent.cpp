@@ -188,4 +188,16 @@ Result<std::string> GuestAgent::set_online_vcpus(unsigned count, unsigned max)
     return online;
 }
 
+Status GuestAgent::sysrq(char key)
+{
+    if (!is_sysrq_key(key))
+        return fail("domain {}: sysrq: a key is one printable character (h, s, u, b, ...)", m_domain_name);
+    auto answer = XENITH_TRY(call(fmt::format("sysrq {}", key)));
+    if (answer.starts_with("error"))
+        return fail("domain {}: sysrq {}: the guest agent answered: {}", m_domain_name, key,
+            answer.size() > 6 ? answer.substr(6) : std::string("error"));
+    log::info("domain {}: sysrq {} sent to the guest", m_domain_name, key);
+    return {};
+}
+
 } // namespace xenith

@@ -11,6 +11,7 @@
 #include <vector>
 
 #include "base/error.h"
+#include "engine/domain/domain_control.h"
 #include "engine/io/char_backend.h"
 
 namespace xenith {
@@ -24,6 +25,7 @@ struct GuestAgentTimeouts {
 // /dev/vportNp1 in Linux, found through /sys/class/virtio-ports/*/name) reads one request per line
 // and answers one line with the same tag:
 //   host:  "7 vcpu-set 2\n"       guest: "7 ok online=0-1\n"   or "7 error cpu1: ...\n"
+//   host:  "8 sysrq h\n"          guest: "8 ok\n" (then writes h to /proc/sysrq-trigger)
 // Tags pair answers with requests, so a late answer to a request that timed out is ignored.
 // Lines that are neither "TAG ok..." nor "TAG error..." (a tty echo, boot noise) are ignored.
 //
@@ -58,6 +60,11 @@ public:
     // Asks the agent to put vCPUs 0..count-1 online and the others offline; returns the guest's
     // online list ("0-3") once it matches. `max` is the number of vCPUs the machine has.
     Result<std::string> set_online_vcpus(unsigned count, unsigned max);
+
+    // Asks the agent to write `key` to /proc/sysrq-trigger (xm sysrq). The agent answers before
+    // it writes, since keys such as b, c and o end the guest at once; the kernel's own line
+    // ("sysrq: Show Memory") goes to the guest's console.
+    Status sysrq(char key);
 
     // Fails every waiting and later call: the domain is going down. Any thread.
     void shutdown();

@@ -6,6 +6,8 @@
 #include <pthread.h>
 #include <sched.h>
 #include <sstream>
+#include <sys/epoll.h>
+#include <sys/timerfd.h>
 #include <utility>
 #include <unistd.h>
 
@@ -80,6 +82,8 @@ Machine::~Machine()
 {
     finish({ MachineOutcome::Kind::Destroyed, 0, "machine destroyed" });
     join_threads();
+    if (m_shutdown_timer && m_loop)
+        m_loop->remove(m_shutdown_timer.get());
 }
 
 void Machine::join_threads()
@@ -223,6 +227,8 @@ DomainStatus Machine::status() const
         s.state = DomainRunState::Paused;
     else
         s.state = DomainRunState::Running;
+    s.shutdown_requested = m_shutdown_requested;
+    s.shutdown_presses = m_shutdown_presses;
     if (!m_thread_handles.empty())
         s.uptime_seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - m_started).count();
     for (unsigned i = 0; i < m_board->hart_count(); ++i) {
@@ -269,31 +275,67 @@ DomainStatus Machine::status() const
     return s;
 }
 
-Status Machine::request_shutdown()
-{
-    if (!m_shutdown_button)
-        return fail("shutdown request: this domain has no power-key device (virtio-input) to deliver it; use destroy");
-    {
-        std::lock_guard guard(m_lock);
-        m_reboot_requested = false;
-    }
-    return m_shutdown_button();
-}
+Status Machine::request_shutdown() { return press_shutdown_button(false); }
 
-Status Machine::request_reboot()
+Status Machine::request_reboot() { return press_shutdown_button(true); }
+
+Status Machine::press_shutdown_button(bool reboot)
 {
+    char const* what = reboot ? "reboot" : "shutdown";
     if (!m_shutdown_button)
-        return fail("reboot request: this domain has no power-key device (virtio-input) to deliver it; use destroy");
+        return fail("{} request: this domain has no power-key device (virtio-input) to deliver it; use destroy", what);
+    ShutdownRequest previous = ShutdownRequest::None;
+    bool previous_reboot = false;
     {
         std::lock_guard guard(m_lock);
-        m_reboot_requested = true;
+        if (m_finishing)
+            return {}; // already going down
+        previous = std::exchange(m_shutdown_requested, reboot ? ShutdownRequest::Reboot : ShutdownRequest::Poweroff);
+        previous_reboot = std::exchange(m_reboot_requested, reboot);
+        ++m_shutdown_presses;
     }
     if (auto pressed = m_shutdown_button(); !pressed) {
         std::lock_guard guard(m_lock);
-        m_reboot_requested = false;
+        m_shutdown_requested = previous;
+        m_reboot_requested = previous_reboot;
         return pressed;
     }
+    log::info("{} requested: power key pressed; pressed again every {} ms until the guest powers off", what,
+        m_shutdown_repeat.count());
+    if (m_shutdown_timer || !m_loop)
+        return {};
+    // The repeat: a timerfd on the I/O loop, armed until the machine goes away.
+    UniqueFd timer(::timerfd_create(CLOCK_MONOTONIC, TFD_NONBLOCK | TFD_CLOEXEC));
+    if (!timer)
+        return fail_errno(fmt::format("{} request: timerfd for repeating the power key", what));
+    auto ns = std::chrono::duration_cast<std::chrono::nanoseconds>(m_shutdown_repeat).count();
+    itimerspec spec {};
+    spec.it_interval.tv_sec = spec.it_value.tv_sec = ns / 1000000000;
+    spec.it_interval.tv_nsec = spec.it_value.tv_nsec = ns % 1000000000;
+    if (::timerfd_settime(timer.get(), 0, &spec, nullptr) != 0)
+        return fail_errno(fmt::format("{} request: timerfd_settime", what));
+    int fd = timer.get();
+    XENITH_TRY(m_loop->add(fd, EPOLLIN, [this, fd](uint32_t) {
+        uint64_t expirations;
+        if (::read(fd, &expirations, sizeof(expirations)) == ssize_t(sizeof(expirations)))
+            repeat_shutdown_press();
+    }));
+    m_shutdown_timer = std::move(timer);
     return {};
+}
+
+void Machine::repeat_shutdown_press()
+{
+    unsigned presses;
+    {
+        std::lock_guard guard(m_lock);
+        if (m_finishing || m_paused || m_shutdown_requested == ShutdownRequest::None)
+            return;
+        presses = ++m_shutdown_presses;
+    }
+    log::debug("shutdown request still pending: power key pressed again ({} presses)", presses);
+    if (auto pressed = m_shutdown_button(); !pressed)
+        log::warn("shutdown request: pressing the power key again failed: {}", pressed.error().message());
 }
 
 Status Machine::destroy()
@@ -434,7 +476,17 @@ Status Machine::apply_pin(unsigned vcpu)
 
 Status Machine::sysrq(char key)
 {
-    return fail("sysrq {}: not supported by this domain's console yet", key);
+    // Through the guest agent, as Xen's guests take sysrq from xenstore: the agent writes the key
+    // to /proc/sysrq-trigger.
+    if (!m_agent)
+        return fail("sysrq {}: this domain has no guest agent channel (its virtio-mmio slots are all in use)", key);
+    {
+        std::lock_guard guard(m_lock);
+        if (m_paused)
+            return fail("domain {}: sysrq {}: the domain is paused, so its guest agent cannot answer; unpause it first",
+                m_agent->domain_name(), key);
+    }
+    return m_agent->sysrq(key);
 }
 
 } // namespace xenith

@@ -13,6 +13,7 @@
 #include <vector>
 
 #include "base/error.h"
+#include "base/unique_fd.h"
 #include "engine/board/virt_board.h"
 #include "engine/domain/device_hotplug.h"
 #include "engine/domain/domain_control.h"
@@ -66,7 +67,15 @@ public:
     // plugged in. Set before run(). A guest has no reboot key: request_reboot() presses the
     // power key too, and the poweroff that follows ends the domain as a reboot, so xend carries
     // out on_reboot (Xen's reboot is as cooperative: the guest shuts down with reason reboot).
-    void set_shutdown_button(std::function<Status()> press) { m_shutdown_button = std::move(press); }
+    // A press is only heard once the guest's acpid runs, so one made early (xm shutdown right
+    // after xm create) would be lost: the request stays pending and the key is pressed again
+    // every `repeat` until the domain ends, as Xen's shutdown request waits in xenstore until
+    // the guest reads it.
+    void set_shutdown_button(std::function<Status()> press, std::chrono::milliseconds repeat = std::chrono::seconds(2))
+    {
+        m_shutdown_button = std::move(press);
+        m_shutdown_repeat = repeat;
+    }
     // What set_memory_target() and status().memory_mib use: a balloon, once one is plugged in.
     void set_memory_control(std::function<Status(uint64_t)> set_target, std::function<uint64_t()> target)
     {
@@ -91,6 +100,7 @@ public:
     // Blocks until the guest agent answers (seconds): call it off the I/O thread.
     Status set_online_vcpus(unsigned count) override;
     Status pin_vcpu(unsigned vcpu, std::vector<int> const& host_cpus) override;
+    // Through the guest agent; blocks until it answers: call it off the I/O thread.
     Status sysrq(char key) override;
     Status dump_core(std::string const& path) override;
 
@@ -105,12 +115,18 @@ private:
     // Blocks while paused; false once the machine is finishing.
     bool wait_runnable();
     MachineOutcome outcome_of_reset(uint64_t code) const;
+    // request_shutdown()/request_reboot(): presses the key now and keeps the request pending.
+    Status press_shutdown_button(bool reboot);
+    // On the loop thread, every m_shutdown_repeat while a request is pending.
+    void repeat_shutdown_press();
     // After pause(): waits until no vCPU thread is inside Hart::run().
     bool wait_vcpus_stopped(std::chrono::milliseconds limit) const;
     // Sets vCPU `vcpu`'s thread affinity to m_pins[vcpu]. Holds m_lock; the thread exists.
     Status apply_pin(unsigned vcpu);
 
     std::function<Status()> m_shutdown_button;
+    std::chrono::milliseconds m_shutdown_repeat { std::chrono::seconds(2) };
+    UniqueFd m_shutdown_timer; // timerfd on m_loop while a shutdown or reboot is pending
     std::function<Status(uint64_t)> m_set_memory_target;
     std::function<uint64_t()> m_memory_target;
     std::unique_ptr<GuestAgent> m_agent; // before m_board: the agent's device refers to it
@@ -132,6 +148,8 @@ private:
     std::atomic<bool> m_finishing { false };
     bool m_paused { false };
     bool m_reboot_requested { false }; // the next poweroff is the reboot xm reboot asked for
+    ShutdownRequest m_shutdown_requested { ShutdownRequest::None };
+    unsigned m_shutdown_presses { 0 };
     std::chrono::steady_clock::time_point m_started;
 };
 

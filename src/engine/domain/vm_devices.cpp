@@ -160,7 +160,9 @@ Status attach_vm_devices(Machine& machine, VmDeviceOptions const& options)
     machine.set_memory_control(
         [balloon, ram_mib](uint64_t mib) -> Status {
             if (mib > ram_mib)
-                return fail("memory target {} MiB is above this domain's maximum of {} MiB (raise maxmem)", mib, ram_mib);
+                return fail("memory target {} MiB is above the {} MiB of RAM this domain was started with, the most it can have "
+                            "until it restarts (a higher maxmem takes effect at its next boot)",
+                    mib, ram_mib);
             balloon->set_target(mib);
             return {};
         },

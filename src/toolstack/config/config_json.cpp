@@ -155,6 +155,8 @@ json to_json(DomainConfig const& config)
     out["vcpus"] = config.vcpus;
     out["maxvcpus"] = config.maxvcpus;
     out["cpus"] = config.cpus;
+    if (!config.vcpu_cpus.empty())
+        out["vcpu_cpus"] = config.vcpu_cpus;
     out["cpu_weight"] = config.cpu_weight;
     out["cap"] = config.cap;
     out["on_poweroff"] = to_string(config.on_poweroff);
@@ -190,6 +192,16 @@ Result<DomainConfig> domain_config_from_json(json const& in)
     XENITH_TRY(number_from(in, "vcpus", config.vcpus));
     XENITH_TRY(number_from(in, "maxvcpus", config.maxvcpus));
     XENITH_TRY(string_from(in, "cpus", config.cpus));
+    if (in.contains("vcpu_cpus")) {
+        auto const& lists = in["vcpu_cpus"];
+        if (!lists.is_array())
+            return fail("domain JSON: vcpu_cpus must be an array of CPU lists");
+        for (auto const& list : lists) {
+            if (!list.is_string())
+                return fail("domain JSON: vcpu_cpus must be an array of CPU lists");
+            config.vcpu_cpus.push_back(list.get<std::string>());
+        }
+    }
     XENITH_TRY(number_from(in, "cpu_weight", config.cpu_weight));
     XENITH_TRY(number_from(in, "cap", config.cap));
     XENITH_TRY(enum_from(in, "on_poweroff", lifecycle_actions, config.on_poweroff));

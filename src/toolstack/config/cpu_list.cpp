@@ -100,6 +100,28 @@ std::vector<unsigned> affinity_of(CpuSelection const& selection, unsigned host_c
     return selection.cpus;
 }
 
+Result<std::vector<std::vector<unsigned>>> vcpu_affinities(std::string_view all_vcpus, std::vector<std::string> const& per_vcpu,
+    unsigned vcpu_count, unsigned host_cpus, std::string_view what)
+{
+    std::vector<std::vector<unsigned>> pins(vcpu_count);
+    if (!per_vcpu.empty()) {
+        for (size_t v = 0; v < per_vcpu.size() && v < vcpu_count; ++v) {
+            std::string vcpu_what = fmt::format("{} (vCPU {})", what, v);
+            auto selection = XENITH_TRY(parse_cpu_list(per_vcpu[v], vcpu_what));
+            XENITH_TRY(check_cpus_exist(selection, host_cpus, vcpu_what));
+            pins[v] = affinity_of(selection, host_cpus);
+        }
+        return pins;
+    }
+    if (all_vcpus.empty())
+        return pins;
+    auto selection = XENITH_TRY(parse_cpu_list(all_vcpus, what));
+    XENITH_TRY(check_cpus_exist(selection, host_cpus, what));
+    for (auto& pin : pins)
+        pin = affinity_of(selection, host_cpus);
+    return pins;
+}
+
 std::string format_cpu_affinity(std::vector<unsigned> cpus, unsigned host_cpus)
 {
     std::sort(cpus.begin(), cpus.end());

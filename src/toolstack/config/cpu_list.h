@@ -28,6 +28,14 @@ Status check_cpus_exist(CpuSelection const& selection, unsigned host_cpus, std::
 // the host's `host_cpus` CPUs).
 std::vector<unsigned> affinity_of(CpuSelection const& selection, unsigned host_cpus);
 
+// The host CPUs each of `vcpu_count` vCPUs may run on (one entry per vCPU, empty = any CPU),
+// from a domain's cpus=: one list for every vCPU (`all_vcpus`), or xl's per-vCPU form
+// (`per_vcpu`: vCPU i gets element i; vCPUs past its end get any CPU). Every CPU must exist on a
+// host with `host_cpus` CPUs; errors start with `what` ("domain 'web': cpus") and name the vCPU
+// of a per-vCPU list.
+Result<std::vector<std::vector<unsigned>>> vcpu_affinities(std::string_view all_vcpus, std::vector<std::string> const& per_vcpu,
+    unsigned vcpu_count, unsigned host_cpus, std::string_view what);
+
 // "0-1,3,5-7", the way xm vcpu-list prints a CPU map; "any cpu" when `cpus` is empty or covers
 // all `host_cpus`.
 std::string format_cpu_affinity(std::vector<unsigned> cpus, unsigned host_cpus);

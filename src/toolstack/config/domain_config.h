@@ -83,7 +83,10 @@ struct DomainConfig {
     uint64_t maxmem_mib { 0 }; // 0 = memory
     unsigned vcpus { 1 };
     unsigned maxvcpus { 0 };   // 0 = vcpus
-    std::string cpus;          // affinity as written: "0-3,^1", "all", ...
+    std::string cpus;          // affinity of every vCPU as written: "0-3,^1", "all", ...
+    // cpus = ["0", "1-3"] (xl's list form): vCPU i runs on the host CPUs of element i; vCPUs
+    // past the end of the list are not restricted. Empty when cpus is a single list.
+    std::vector<std::string> vcpu_cpus;
     unsigned cpu_weight { 256 };
     unsigned cap { 0 };        // percent of one CPU, 0 = no cap
     LifecycleAction on_poweroff { LifecycleAction::Destroy };

@@ -184,9 +184,10 @@ struct NumberRule {
 
 class Loader {
 public:
-    Loader(ConfigFile const& file, std::vector<std::string>& warnings)
+    Loader(ConfigFile const& file, std::vector<std::string>& warnings, std::vector<std::string>* notes)
         : m_file(file)
         , m_warnings(warnings)
+        , m_notes(notes)
     {
     }
 
@@ -242,6 +243,13 @@ private:
     void warn(ConfigSetting const& setting, std::string const& message)
     {
         m_warnings.push_back(fmt::format("{}: {}: {}", setting_location(m_file, setting), setting.key, message));
+    }
+
+    // Info level: what was done as the user meant it; worth a log line, not a warning.
+    void note(ConfigSetting const& setting, std::string const& message)
+    {
+        if (m_notes)
+            m_notes->push_back(fmt::format("{}: {}: {}", setting_location(m_file, setting), setting.key, message));
     }
 
     ConfigSetting const* get(std::string_view key)
@@ -404,22 +412,27 @@ private:
             config.maxvcpus = static_cast<unsigned>(*maxvcpus);
         }
         if (auto const* cpus = get("cpus")) {
-            std::string text;
+            std::string example = "expected \"all\" or numbers and ranges with optional ^, e.g. cpus = \"0-3,^1\"";
             if (cpus->value.is_list()) {
-                for (auto const& item : cpus->value.items) {
+                // xl's per-vCPU form: element i is vCPU i's list.
+                unsigned most = std::max(config.vcpus, config.maxvcpus);
+                for (size_t i = 0; i < cpus->value.items.size(); ++i) {
+                    auto const& item = cpus->value.items[i];
                     if (item.is_list())
-                        return error(*cpus, "a list of lists is not valid (e.g. cpus = \"0-3\")");
-                    text += (text.empty() ? "" : ",") + item.text;
+                        return error(*cpus, "a list of lists is not valid (e.g. cpus = [\"0\", \"1-3\"], one CPU list per vCPU)");
+                    if (!valid_cpu_list(item.text))
+                        return error(*cpus, fmt::format("element {} (vCPU {}): \"{}\" is not a CPU list ({})", i + 1, i, item.text, example));
+                    if (i < most)
+                        config.vcpu_cpus.push_back(item.text);
                 }
-                warn(*cpus, "per-vcpu affinity lists are merged into one set for all vcpus");
+                if (cpus->value.items.size() > most)
+                    warn(*cpus, fmt::format("{} per-vCPU lists for {} vCPU{}; the lists after the {} are ignored",
+                                    cpus->value.items.size(), most, most == 1 ? "" : "s", most == 1 ? "first" : fmt::format("first {}", most)));
             } else {
-                text = cpus->value.text;
+                if (!valid_cpu_list(cpus->value.text))
+                    return error(*cpus, fmt::format("\"{}\" is not a CPU list ({})", cpus->value.text, example));
+                config.cpus = cpus->value.text;
             }
-            if (!valid_cpu_list(text))
-                return error(*cpus, fmt::format("\"{}\" is not a CPU list (expected \"all\" or numbers and ranges "
-                                                "with optional ^, e.g. cpus = \"0-3,^1\")",
-                                        text));
-            config.cpus = text;
         }
         if (auto weight = XENITH_TRY(number("cpu_weight", NumberRule { "a weight 1..65535", "cpu_weight = 256", 1, 65535 })))
             config.cpu_weight = static_cast<unsigned>(*weight);
@@ -559,7 +572,8 @@ private:
                 size_t end = std::min(text.find(' ', at), text.size());
                 std::string device = text.substr(at, end - at);
                 if (auto guest = guest_device(config, device)) {
-                    warn(*get(key), fmt::format("{} is the guest's {} (Xenith guests see disks as virtio /dev/vdX, in "
+                    // Intended (image-create.sh writes root = "/dev/xvda ro" on purpose): a note.
+                    note(*get(key), fmt::format("{} is the guest's {} (Xenith guests see disks as virtio /dev/vdX, in "
                                                 "vdev order); using {}",
                                         device, *guest, *guest));
                     text.replace(at, end - at, *guest);
@@ -620,6 +634,7 @@ private:
 
     ConfigFile const& m_file;
     std::vector<std::string>& m_warnings;
+    std::vector<std::string>* m_notes;
     std::set<std::string> m_read;
 };
 
@@ -694,6 +709,14 @@ Status validate_domain_config(DomainConfig const& config)
     }
     if (!config.cpus.empty() && !valid_cpu_list(config.cpus))
         return fail("{}: cpus: \"{}\" is not a CPU list", source, config.cpus);
+    if (!config.cpus.empty() && !config.vcpu_cpus.empty())
+        return fail("{}: cpus: one list for every vCPU or one per vCPU, not both", source);
+    for (size_t i = 0; i < config.vcpu_cpus.size(); ++i) {
+        if (!valid_cpu_list(config.vcpu_cpus[i]))
+            return fail("{}: cpus: vCPU {}'s \"{}\" is not a CPU list", source, i, config.vcpu_cpus[i]);
+    }
+    if (config.vcpu_cpus.size() > std::max(config.vcpus, config.maxvcpus))
+        return fail("{}: cpus: {} per-vCPU lists for {} vCPUs", source, config.vcpu_cpus.size(), std::max(config.vcpus, config.maxvcpus));
     std::map<unsigned, std::string> by_index;
     for (auto const& disk : config.disks) {
         auto index = disk_index_of_vdev(disk.vdev);
@@ -713,23 +736,24 @@ Status validate_domain_config(DomainConfig const& config)
     return {};
 }
 
-Result<DomainConfig> domain_config_from_file(ConfigFile const& file, std::vector<std::string>& warnings)
+Result<DomainConfig> domain_config_from_file(ConfigFile const& file, std::vector<std::string>& warnings, std::vector<std::string>* notes)
 {
-    Loader loader(file, warnings);
+    Loader loader(file, warnings, notes);
     return loader.load();
 }
 
-Result<DomainConfig> domain_config_from_text(std::string_view text, std::string source, std::vector<std::string>& warnings)
+Result<DomainConfig> domain_config_from_text(std::string_view text, std::string source, std::vector<std::string>& warnings,
+    std::vector<std::string>* notes)
 {
     ConfigFile file = XENITH_TRY(parse_config_text(text, std::move(source)));
-    return domain_config_from_file(file, warnings);
+    return domain_config_from_file(file, warnings, notes);
 }
 
 Result<DomainConfig> load_domain_config(std::string const& path, std::vector<std::string>& warnings,
-    std::vector<std::string> const& overrides)
+    std::vector<std::string> const& overrides, std::vector<std::string>* notes)
 {
     ConfigFile file = XENITH_TRY(read_config_file(path, overrides));
-    return domain_config_from_file(file, warnings);
+    return domain_config_from_file(file, warnings, notes);
 }
 
 } // namespace xenith

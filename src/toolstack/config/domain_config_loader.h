@@ -11,18 +11,22 @@
 
 namespace xenith {
 
-// Warnings (unknown, deprecated or unsupported keys) are appended to `warnings`, one line
-// each, "SOURCE:LINE: KEY: what; use REPLACEMENT". Nothing is printed.
+// Warnings (unknown, deprecated or unsupported keys: things to fix) are appended to
+// `warnings`, one line each, "SOURCE:LINE: KEY: what; use REPLACEMENT". Notes (info level: a
+// translation done as intended, such as root = "/dev/xvda" becoming /dev/vda) go to `notes`
+// when given, in the same form. Nothing is printed.
 // Errors are one line: "SOURCE:LINE: KEY: what was wrong (what would be valid)".
-Result<DomainConfig> domain_config_from_file(ConfigFile const& file, std::vector<std::string>& warnings);
+Result<DomainConfig> domain_config_from_file(ConfigFile const& file, std::vector<std::string>& warnings,
+    std::vector<std::string>* notes = nullptr);
 
 // parse_config_text + domain_config_from_file. `source` names the text in messages.
-Result<DomainConfig> domain_config_from_text(std::string_view text, std::string source, std::vector<std::string>& warnings);
+Result<DomainConfig> domain_config_from_text(std::string_view text, std::string source, std::vector<std::string>& warnings,
+    std::vector<std::string>* notes = nullptr);
 
 // Reads `path` (used as given: resolving /etc/xen/NAME is the caller's job), then applies
 // command-line `KEY=VALUE` overrides (see read_config_file).
 Result<DomainConfig> load_domain_config(std::string const& path, std::vector<std::string>& warnings,
-    std::vector<std::string> const& overrides = {});
+    std::vector<std::string> const& overrides = {}, std::vector<std::string>* notes = nullptr);
 
 // Checks a DomainConfig however it was built (file, JSON, API): required keys, ranges,
 // disk index clashes. Messages name source_path when set, but no line.

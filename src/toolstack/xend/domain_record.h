@@ -31,6 +31,10 @@ struct DomainRecord {
     uint64_t monitor_start { 0 }; // its start time in clock ticks (/proc/PID/stat), against pid reuse
     pid_t vm_pid { 0 };
     double start_time { 0 };      // wall clock, seconds since the epoch
+    // The RAM the running xenith-vm was given (max of memory and maxmem when it started): the
+    // most mem-set can reach until it restarts, whatever mem-max says now. 0 = not known (a
+    // record from an older xend).
+    uint64_t ram_mib { 0 };
     std::string run_dir;          // RUN_DIR/domains/ID: sockets and the exit file
     std::string control_path;
     std::string console_path;

@@ -68,6 +68,7 @@ nlohmann::json record_to_json(DomainRecord const& r)
         { "monitor_start", r.monitor_start },
         { "vm_pid", r.vm_pid },
         { "start_time", r.start_time },
+        { "ram_mib", r.ram_mib },
         { "run_dir", r.run_dir },
         { "control", r.control_path },
         { "console", r.console_path },
@@ -97,6 +98,7 @@ Result<DomainRecord> record_from_json(nlohmann::json const& j, std::string const
         r.monitor_start = j.value("monitor_start", uint64_t(0));
         r.vm_pid = j.value("vm_pid", 0);
         r.start_time = j.value("start_time", 0.0);
+        r.ram_mib = j.value("ram_mib", uint64_t(0));
         r.run_dir = j.value("run_dir", std::string());
         r.control_path = j.value("control", std::string());
         r.console_path = j.value("console", std::string());

@@ -22,13 +22,14 @@ struct HostInfo {
     std::string cpu_model;
     // The flags the seed's install guide greps /proc/cpuinfo for, those present: pae vmx svm lm.
     std::vector<std::string> virt_flags;
-    // Engines this host can run: "riscv-interp" always, "kvm" when /dev/kvm is usable.
+    // The engines this build can run on this host: "riscv-interp" (the software RISC-V engine)
+    // only, so far; a KVM engine joins when Xenith has one (docs/xm.md, xm info).
     std::vector<std::string> virt_caps;
     unsigned long total_memory_mib { 0 };
     unsigned long free_memory_mib { 0 };
 };
 
-// Reads uname, /proc/cpuinfo, /proc/meminfo and /dev/kvm.
+// Reads uname, /proc/cpuinfo and /proc/meminfo.
 HostInfo probe_host_info();
 
 // MemAvailable now, in MiB: what a new domain can still be given.

@@ -230,10 +230,12 @@ void Xend::start_auto_domains()
         log::info("autostart: {} is empty; nothing to start", auto_dir);
     for (auto const& entry : entries) {
         std::string path = auto_dir + "/" + entry;
-        std::vector<std::string> warnings;
-        auto config = load_domain_config(path, warnings);
+        std::vector<std::string> warnings, notes;
+        auto config = load_domain_config(path, warnings, {}, &notes);
         for (auto const& warning : warnings)
             log::warn("autostart: {}", warning);
+        for (auto const& note : notes)
+            log::info("autostart: {}", note);
         if (!config) {
             log::error("autostart: auto/{}: not started: {}", entry, config.error().message());
             continue;
@@ -616,6 +618,11 @@ Json Xend::describe(DomainRecord& r, bool long_form)
             vcpus.push_back({ { "id", v.id }, { "online", v.online }, { "running", v.running }, { "blocked", v.blocked },
                 { "cpu_seconds", v.cpu_seconds }, { "host_cpu", v.host_cpu }, { "affinity", affinity_json(v.affinity) } });
         d["vcpu_info"] = vcpus;
+        // A shutdown or reboot the guest has not acted on yet (xm shutdown -w reports it).
+        if (status->shutdown_requested != ShutdownRequest::None) {
+            d["shutdown_requested"] = control::shutdown_request_name(status->shutdown_requested);
+            d["shutdown_presses"] = status->shutdown_presses;
+        }
     }
     if (long_form) {
         d["uuid"] = r.uuid;
@@ -665,6 +672,11 @@ Result<DomainConfig> Xend::config_from_args(Json const& args)
     auto config = XENITH_TRY(domain_config_from_json(*it));
     XENITH_TRY(validate_domain_name(config.name));
     XENITH_TRY(validate_domain_config(config));
+    // xm's notes on its config file (info level: root = "/dev/xvda" read as /dev/vda, ...).
+    if (auto notes = args.find("notes"); notes != args.end() && notes->is_array())
+        for (auto const& note : *notes)
+            if (note.is_string())
+                log::info("domain {}: {}", config.name, note.get<std::string>());
     return config;
 }
 
@@ -798,6 +810,7 @@ Status Xend::launch_domain(DomainRecord& r)
     r.monitor_start = launched->monitor_start;
     r.vm_pid = launched->vm_pid;
     r.start_time = now_seconds();
+    r.ram_mib = std::max(r.config.memory_mib, r.config.maxmem_mib);
     r.phase = DomainPhase::Running;
     if (auto status = watch(r); !status)
         log::error("domain {}: {}", r.name, status.error().message());
@@ -1168,9 +1181,20 @@ Status Xend::begin_forward(std::string const& op, Json const& args, Reply done)
     Json forwarded = Json::object();
     if (op == "mem-set") {
         auto mib = XENITH_TRY(api::unsigned_arg(args, "mib"));
+        // Two ceilings: maxmem (xm mem-max), and the RAM xenith-vm was started with, which a
+        // higher maxmem only raises at the next boot.
         uint64_t max = std::max(r->config.maxmem_mib, r->config.memory_mib);
-        if (mib == 0 || mib > max)
-            return fail("memory {} MiB is outside 1..{} MiB, the maximum of domain '{}' (raise it with 'xm mem-max')", mib, max, r->name);
+        uint64_t ram = r->ram_mib ? r->ram_mib : max;
+        if (mib == 0 || mib > std::min(max, ram)) {
+            if (mib > ram)
+                return fail("memory {} MiB is more than domain '{}' can have until it restarts: it booted with {} MiB of RAM{}", mib,
+                    r->name, ram,
+                    max > ram ? fmt::format(" (its maxmem of {} MiB takes effect at its next boot)", max)
+                              : fmt::format(" (a higher maxmem, 'xm mem-max {} {}', takes effect at its next boot)", r->name, mib));
+            return fail("memory {} MiB is outside 1..{} MiB, the maximum of domain '{}' (raise it with 'xm mem-max', up to the {} MiB "
+                        "of RAM it booted with)",
+                mib, max, r->name, ram);
+        }
         forwarded["mib"] = mib;
     } else if (op == "vcpu-set") {
         auto count = XENITH_TRY(api::unsigned_arg(args, "count"));
@@ -1179,12 +1203,16 @@ Status Xend::begin_forward(std::string const& op, Json const& args, Reply done)
             return fail("{} VCPUs is outside 1..{}, the maximum of domain '{}' (maxvcpus in its config)", count, max, r->name);
         forwarded["count"] = count;
     } else if (op == "sysrq") {
-        forwarded["key"] = XENITH_TRY(api::string_arg(args, "key"));
+        // As Xen's xm: one character (Linux's sysrq keys: h help, s sync, w blocked tasks, ...).
+        auto key = XENITH_TRY(api::string_arg(args, "key"));
+        if (key.size() != 1 || !is_sysrq_key(key[0]))
+            return fail("sysrq: '{}' is not a key; give one character, e.g. 'xm sysrq {} h' for the guest kernel's help", key, r->name);
+        forwarded["key"] = key;
     }
     done = XENITH_TRY(claim(*r, op, std::move(done)));
-    // vcpu-set waits for the guest agent: up to 5 s for it to answer, then for the guest to
-    // online or offline its CPUs (xenith-vm gives up after 60 s).
-    auto timeout = op == "vcpu-set" ? std::chrono::milliseconds(70000) : std::chrono::milliseconds(2000);
+    // vcpu-set and sysrq wait for the guest agent: up to 5 s for it to answer, then for the
+    // guest to do it (xenith-vm gives up after 60 s).
+    auto timeout = op == "vcpu-set" || op == "sysrq" ? std::chrono::milliseconds(70000) : std::chrono::milliseconds(2000);
     uint32_t id = r->id;
     await_call(*r, op, forwarded, timeout, [this, id, op, forwarded, done](Result<Json> result) {
         auto* r = m_registry.find_by_id(id);
@@ -1234,6 +1262,11 @@ Result<Json> Xend::op_mem_max(Json const& args)
         return fail("maximum {} MiB is below the current memory {} MiB of domain '{}'", mib, r->config.memory_mib, r->name);
     r->config.maxmem_mib = mib;
     persist(*r);
+    // A running domain's RAM was set when it started: more only comes with its next boot.
+    if (r->phase == DomainPhase::Running && r->ram_mib && mib > r->ram_mib)
+        return Json { { "note", fmt::format("domain '{}' has {} MiB of RAM until it restarts: maxmem {} MiB takes effect at its next "
+                                            "boot; until then 'xm mem-set' can give it at most {} MiB",
+                                    r->name, r->ram_mib, mib, r->ram_mib) } };
     return Json::object();
 }
 

@@ -26,10 +26,8 @@ Json credit_row(std::string const& name, Json id, Credit const& credit)
 
 Status Xend::check_host_cpus(DomainConfig const& config) const
 {
-    if (config.cpus.empty())
-        return {};
-    auto selection = XENITH_TRY(parse_cpu_list(config.cpus, "cpus"));
-    XENITH_TRY(check_cpus_exist(selection, m_host.nr_cpus, fmt::format("domain '{}': cpus", config.name)));
+    XENITH_TRY(vcpu_affinities(config.cpus, config.vcpu_cpus, max_vcpus_of(config), m_host.nr_cpus,
+        fmt::format("domain '{}': cpus", config.name)));
     return {};
 }
 
@@ -53,19 +51,20 @@ void Xend::sched_attach(DomainRecord& r)
 
 void Xend::sched_pin(DomainRecord& r)
 {
-    if (r.config.cpus.empty())
+    if (r.config.cpus.empty() && r.config.vcpu_cpus.empty())
         return;
-    auto selection = parse_cpu_list(r.config.cpus, "cpus");
-    if (!selection) {
-        log::error("domain {}: {}", r.name, selection.error().message());
+    auto pins = vcpu_affinities(r.config.cpus, r.config.vcpu_cpus, max_vcpus_of(r.config), m_host.nr_cpus, "cpus");
+    if (!pins) {
+        log::error("domain {}: {}", r.name, pins.error().message());
         return;
     }
-    auto cpus = affinity_of(*selection, m_host.nr_cpus);
-    if (cpus.empty())
-        return; // every CPU: nothing to restrict
-    for (unsigned v = 0; v < max_vcpus_of(r.config); ++v) {
+    for (unsigned v = 0; v < pins->size(); ++v) {
+        auto const& cpus = (*pins)[v];
+        if (cpus.empty())
+            continue; // any CPU: nothing to restrict
         if (auto reply = control_call(r, control::kOpVcpuPin, { { "vcpu", v }, { "cpus", cpus } }); !reply)
-            log::error("domain {}: cpus = \"{}\" not applied to VCPU {}: {}", r.name, r.config.cpus, v, reply.error().message());
+            log::error("domain {}: cpus not applied to VCPU {} (host CPUs {}): {}", r.name, v, format_cpu_affinity(cpus, m_host.nr_cpus),
+                reply.error().message());
     }
 }
 

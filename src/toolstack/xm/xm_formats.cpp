@@ -65,7 +65,9 @@ std::string format_info(Json const& info, std::string const& xenith_version)
     line("xen_minor", dot == std::string::npos ? "0" : xenith_version.substr(dot + 1, xenith_version.find('.', dot + 1) - dot - 1));
     line("xen_extra", "-xenith");
     line("xen_caps", "riscv64-pv riscv64-hvm");
-    line("xen_scheduler", "host");
+    // Xen's credit scheduler is what xm sched-credit sets: weight and cap, carried out by the
+    // host's cgroup cpu controller (docs/xend.md), so the name is Xen's.
+    line("xen_scheduler", "credit");
     line("xen_pagesize", "4096");
     line("xen_changeset", "unavailable");
     line("cc_compiler", fmt::format("gcc version {}", __VERSION__));

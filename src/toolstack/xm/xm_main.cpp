@@ -7,8 +7,11 @@
 #include <ctime>
 #include <functional>
 #include <map>
+#include <optional>
+#include <poll.h>
 #include <span>
 #include <string>
+#include <termios.h>
 #include <thread>
 #include <unistd.h>
 #include <vector>
@@ -104,11 +107,14 @@ std::string resolve_config_path(Context const& ctx, std::string const& arg)
     return ctx.dirs.config + "/" + arg;
 }
 
-Result<DomainConfig> load_config(Context const& ctx, std::string const& arg, std::vector<std::string> const& overrides = {})
+// Warnings go to stderr; notes (translations done as meant, e.g. root = "/dev/xvda") to
+// `notes`, which create and new hand to xend for its log (info level).
+Result<DomainConfig> load_config(Context const& ctx, std::string const& arg, std::vector<std::string> const& overrides = {},
+    std::vector<std::string>* notes = nullptr)
 {
     std::string path = resolve_config_path(ctx, arg);
     std::vector<std::string> warnings;
-    auto config = load_domain_config(path, warnings, overrides);
+    auto config = load_domain_config(path, warnings, overrides, notes);
     for (auto const& warning : warnings)
         std::fprintf(stderr, "Warning: %s\n", warning.c_str());
     return config;
@@ -137,15 +143,19 @@ Outcome cmd_create(Context const& ctx, Args const& args)
     for (auto const& setting : overrides)
         if (setting.find('=') == std::string::npos)
             return usage_error(fmt::format("'xm create' takes one config file; '{}' is neither a file nor VAR=VALUE", setting));
-    auto config = load_config(ctx, parsed->positional[0], overrides);
+    std::vector<std::string> notes;
+    auto config = load_config(ctx, parsed->positional[0], overrides, &notes);
     if (!config)
         return error(config.error().message());
     if (parsed->has('n')) {
+        // The dry run is where a user inspects what the config becomes: the notes say how.
+        for (auto const& note : notes)
+            std::fprintf(stderr, "Note: %s\n", note.c_str());
         std::printf("%s\n", to_json(*config).dump(4).c_str());
         return {};
     }
     std::printf("Using config file \"%s\".\n", path.c_str());
-    auto reply = ctx.call("create", { { "config", to_json(*config) }, { "paused", parsed->has('p') } });
+    auto reply = ctx.call("create", { { "config", to_json(*config) }, { "paused", parsed->has('p') }, { "notes", notes } });
     if (!reply)
         return error(reply.error().message());
     std::printf("Started domain %s (id=%u)\n", config->name.c_str(), reply->value("id", 0u));
@@ -159,10 +169,11 @@ Outcome cmd_new(Context const& ctx, Args const& args)
 {
     if (args.size() != 1)
         return usage_error("'xm new' requires one config file or domain name");
-    auto config = load_config(ctx, args[0]);
+    std::vector<std::string> notes;
+    auto config = load_config(ctx, args[0], {}, &notes);
     if (!config)
         return error(config.error().message());
-    auto reply = ctx.call("new", { { "config", to_json(*config) } });
+    auto reply = ctx.call("new", { { "config", to_json(*config) }, { "notes", notes } });
     if (!reply)
         return error(reply.error().message());
     return {};
@@ -205,20 +216,36 @@ Outcome cmd_list(Context const& ctx, Args const& args)
 }
 
 // Waits until none of `names` is listed any more (xm shutdown -w, xm reboot -w waits for the
-// old instance to go).
-Outcome wait_gone(Context const& ctx, std::vector<std::pair<std::string, long>> const& domains)
+// old instance to go). The guest decides when it powers off, so this waits as long as it takes,
+// as Xen's does, but says every 10 s on stderr what it is waiting for and how to stop waiting.
+Outcome wait_gone(Context const& ctx, std::vector<std::pair<std::string, long>> const& domains, char const* op)
 {
+    auto started = std::chrono::steady_clock::now();
+    auto next_report = started + 10s;
     for (;;) {
         auto listed = list_domains(ctx, {}, false);
         if (!listed)
             return error(listed.error().message());
-        bool any = false;
+        std::vector<Json> still;
         for (auto const& d : *listed)
             for (auto const& [name, id] : domains)
                 if (d.value("name", std::string()) == name && d["id"].is_number() && d["id"].get<long>() == id)
-                    any = true;
-        if (!any)
+                    still.push_back(d);
+        if (still.empty())
             return {};
+        auto now = std::chrono::steady_clock::now();
+        if (now >= next_report) {
+            next_report = now + 10s;
+            long waited = long(std::chrono::duration_cast<std::chrono::seconds>(now - started).count());
+            for (auto const& d : still) {
+                auto name = d.value("name", std::string());
+                std::string presses;
+                if (d.contains("shutdown_presses"))
+                    presses = fmt::format("; power key pressed {} times", d.value("shutdown_presses", 0u));
+                std::fprintf(stderr, "Waiting for domain %s to %s (%ld s%s); 'xm destroy %s' ends it now\n", name.c_str(),
+                    std::string_view(op) == "reboot" ? "reboot" : "shut down", waited, presses.c_str(), name.c_str());
+            }
+        }
         std::this_thread::sleep_for(200ms);
     }
 }
@@ -254,7 +281,7 @@ Outcome shutdown_like(Context const& ctx, Args const& args, char const* op)
             waiting.emplace_back(d.value("name", std::string()), d["id"].get<long>());
     }
     if (parsed->has('w'))
-        return wait_gone(ctx, waiting);
+        return wait_gone(ctx, waiting, op);
     return {};
 }
 
@@ -359,6 +386,9 @@ Outcome number_op(Context const& ctx, Args const& args, char const* op, char con
     auto reply = ctx.call(op, { { "domain", args[0] }, { key, *value } });
     if (!reply)
         return error(reply.error().message());
+    // Done, with a consequence to know about (mem-max beyond a running domain's RAM).
+    if (reply->is_object() && reply->contains("note") && (*reply)["note"].is_string())
+        std::fprintf(stderr, "Note: %s\n", (*reply)["note"].get<std::string>().c_str());
     return {};
 }
 
@@ -431,8 +461,9 @@ Outcome cmd_sched_credit(Context const& ctx, Args const& args)
 
 Outcome cmd_sysrq(Context const& ctx, Args const& args)
 {
-    if (args.size() != 2 || args[1].size() != 1)
+    if (args.size() != 2)
         return usage_error("'xm sysrq' requires a domain and one key letter");
+    // xend checks the key (one character, as Xen's xm): one line naming what is wrong.
     auto reply = ctx.call("sysrq", { { "domain", args[0] }, { "key", args[1] } });
     if (!reply)
         return error(reply.error().message());
@@ -505,6 +536,86 @@ Outcome cmd_log(Context const& ctx, Args const& args)
     return {};
 }
 
+// Interactive xm top reads single keys, as xentop does (q quits): a terminal on stdin is put in
+// non-canonical mode without echo while top runs, and restored when it returns or is killed
+// by SIGINT/SIGTERM/SIGHUP.
+class TopKeys {
+public:
+    TopKeys()
+    {
+        if (::isatty(STDIN_FILENO) && ::tcgetattr(STDIN_FILENO, &s_saved) == 0) {
+            termios raw = s_saved;
+            raw.c_lflag &= ~tcflag_t(ICANON | ECHO);
+            raw.c_cc[VMIN] = 1;
+            raw.c_cc[VTIME] = 0;
+            if (::tcsetattr(STDIN_FILENO, TCSANOW, &raw) == 0) {
+                s_active = true;
+                for (int sig : { SIGINT, SIGTERM, SIGHUP })
+                    std::signal(sig, restore_and_die);
+            }
+        }
+    }
+    ~TopKeys()
+    {
+        restore();
+        if (s_active) {
+            for (int sig : { SIGINT, SIGTERM, SIGHUP })
+                std::signal(sig, SIG_DFL);
+        }
+        s_active = false;
+    }
+    TopKeys(TopKeys const&) = delete;
+    TopKeys& operator=(TopKeys const&) = delete;
+
+    // Waits up to `delay` for a key; true when it was q (or Q). Without keys to read (stdin
+    // closed or at end of file) it just waits.
+    bool wait_for_quit(std::chrono::duration<double> delay)
+    {
+        auto deadline = std::chrono::steady_clock::now() + std::chrono::duration_cast<std::chrono::steady_clock::duration>(delay);
+        for (;;) {
+            auto left = std::chrono::duration_cast<std::chrono::milliseconds>(deadline - std::chrono::steady_clock::now());
+            if (left.count() <= 0)
+                return false;
+            if (!m_stdin_open) {
+                std::this_thread::sleep_for(left);
+                return false;
+            }
+            pollfd fd { STDIN_FILENO, POLLIN, 0 };
+            int ready = ::poll(&fd, 1, int(left.count()) + 1);
+            if (ready < 0 && errno == EINTR)
+                continue;
+            if (ready <= 0)
+                continue;
+            char keys[64];
+            ssize_t n = ::read(STDIN_FILENO, keys, sizeof(keys));
+            if (n <= 0) {
+                m_stdin_open = false;
+                continue;
+            }
+            for (ssize_t i = 0; i < n; ++i)
+                if (keys[i] == 'q' || keys[i] == 'Q')
+                    return true;
+        }
+    }
+
+private:
+    static void restore()
+    {
+        if (s_active)
+            ::tcsetattr(STDIN_FILENO, TCSANOW, &s_saved);
+    }
+    static void restore_and_die(int sig)
+    {
+        restore(); // tcsetattr is async-signal-safe
+        std::signal(sig, SIG_DFL);
+        std::raise(sig);
+    }
+
+    static inline termios s_saved {};
+    static inline bool s_active { false };
+    bool m_stdin_open { true };
+};
+
 Outcome cmd_top(Context const& ctx, Args const& args)
 {
     // xentop's batch options: -b (no screen control), -i N iterations, -d SECONDS delay.
@@ -525,9 +636,16 @@ Outcome cmd_top(Context const& ctx, Args const& args)
         delay = 3;
     std::map<std::string, double> previous;
     auto previous_time = std::chrono::steady_clock::now();
+    std::optional<TopKeys> keys;
+    if (!batch)
+        keys.emplace();
     for (long frame = 0; iterations < 0 || frame < iterations; ++frame) {
-        if (frame > 0)
-            std::this_thread::sleep_for(std::chrono::duration<double>(delay));
+        if (frame > 0) {
+            if (keys && keys->wait_for_quit(std::chrono::duration<double>(delay)))
+                break;
+            if (!keys)
+                std::this_thread::sleep_for(std::chrono::duration<double>(delay));
+        }
         auto listed = list_domains(ctx, {}, false);
         if (!listed)
             return error(listed.error().message());

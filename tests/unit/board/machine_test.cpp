@@ -1,6 +1,7 @@
 // Machine: SMP start through HSM, shutdown outcomes, destroy and pause, on real harts.
 #include <gtest/gtest.h>
 
+#include <atomic>
 #include <chrono>
 #include <sched.h>
 #include <thread>
@@ -133,6 +134,50 @@ TEST(Machine, ShutdownAfterRebootRequestIsAPoweroffAgain)
     ASSERT_TRUE(m->request_reboot());
     ASSERT_TRUE(m->request_shutdown());
     EXPECT_EQ(m->run().kind, MachineOutcome::Kind::Poweroff);
+}
+
+TEST(Machine, ShutdownRequestStaysPendingAndPressesAgainUntilTheDomainEnds)
+{
+    // A guest that ignores the power key (here: one idling in WFI), as Linux does until its
+    // acpid runs: the request is not lost, the key is pressed again and again.
+    using namespace std::chrono_literals;
+    auto m = make_machine(1);
+    ASSERT_TRUE(m);
+    ASSERT_TRUE(m->load(hsm_images()));
+    std::atomic<int> presses { 0 };
+    m->set_shutdown_button(
+        [&]() -> Status {
+            ++presses;
+            return {};
+        },
+        20ms);
+    std::thread requester([&] {
+        std::this_thread::sleep_for(50ms);
+        EXPECT_TRUE(m->request_shutdown());
+        EXPECT_EQ(m->status().shutdown_requested, ShutdownRequest::Poweroff);
+        auto deadline = std::chrono::steady_clock::now() + 10s;
+        while (presses < 4 && std::chrono::steady_clock::now() < deadline)
+            std::this_thread::sleep_for(5ms);
+        EXPECT_GE(presses.load(), 4) << "the power key is pressed again while the request is pending";
+        EXPECT_GE(m->status().shutdown_presses, 4u);
+        EXPECT_TRUE(m->destroy());
+    });
+    MachineOutcome outcome = m->run();
+    requester.join();
+    EXPECT_EQ(outcome.kind, MachineOutcome::Kind::Destroyed);
+    int after = presses;
+    std::this_thread::sleep_for(60ms);
+    EXPECT_EQ(presses.load(), after) << "no presses once the domain has ended";
+}
+
+TEST(Machine, NoShutdownRequestIsPendingUntilOneIsMade)
+{
+    auto m = make_machine(1);
+    ASSERT_TRUE(m);
+    EXPECT_EQ(m->status().shutdown_requested, ShutdownRequest::None);
+    m->set_shutdown_button([]() -> Status { return fail("the device is gone"); });
+    EXPECT_FALSE(m->request_reboot());
+    EXPECT_EQ(m->status().shutdown_requested, ShutdownRequest::None) << "a failed press leaves nothing pending";
 }
 
 TEST(Machine, StatusReportsVcpusAndMemory)

@@ -83,6 +83,20 @@ TEST(CpuList, AffinityOfEveryHostCpuIsAny)
     EXPECT_THAT(affinity_of(*parse_cpu_list("0,2", "x"), 4), ElementsAre(0u, 2u));
 }
 
+TEST(CpuList, VcpuAffinitiesOneListForAllOrOnePerVcpu)
+{
+    using Pins = std::vector<std::vector<unsigned>>;
+    EXPECT_EQ(vcpu_affinities("", {}, 2, 4, "cpus").value(), (Pins { {}, {} }));
+    EXPECT_EQ(vcpu_affinities("1", {}, 2, 4, "cpus").value(), (Pins { { 1 }, { 1 } }));
+    EXPECT_EQ(vcpu_affinities("all", {}, 2, 4, "cpus").value(), (Pins { {}, {} }));
+    // xl's list form: vCPU i gets element i; a vCPU past the end runs anywhere.
+    EXPECT_EQ(vcpu_affinities("", { "0", "1-3" }, 3, 4, "cpus").value(), (Pins { { 0 }, { 1, 2, 3 }, {} }));
+    EXPECT_EQ(vcpu_affinities("", { "2", "0-3" }, 2, 4, "cpus").value(), (Pins { { 2 }, {} })) << "every host CPU is any CPU";
+    auto missing = vcpu_affinities("", { "0", "7" }, 2, 4, "domain 'web': cpus");
+    ASSERT_FALSE(missing);
+    EXPECT_EQ(missing.error().message(), "domain 'web': cpus (vCPU 1): CPU 7 does not exist: this host has 4 CPUs (0-3)");
+}
+
 TEST(CpuList, FormatsRangesAsXmVcpuList)
 {
     EXPECT_EQ(format_cpu_affinity({}, 4), "any cpu");

@@ -150,6 +150,8 @@ TEST_F(ControlChannelTest, SysrqNeedsOneCharacter)
     EXPECT_CALL(domain, sysrq('s')).WillOnce(Return(Status {}));
     EXPECT_TRUE(call(R"({"version":1,"op":"sysrq","key":"s"})")["ok"].get<bool>());
     EXPECT_FALSE(call(R"({"version":1,"op":"sysrq","key":"sb"})")["ok"].get<bool>());
+    EXPECT_FALSE(call(R"({"version":1,"op":"sysrq","key":" "})")["ok"].get<bool>()) << "not a printable key";
+    EXPECT_FALSE(call(R"({"version":1,"op":"sysrq","key":"\n"})")["ok"].get<bool>());
 }
 
 TEST_F(ControlChannelTest, MalformedRequestsGetErrors)

@@ -69,6 +69,35 @@ TEST(GuestAgent, PingsThenSendsTheRequestAndReturnsTheAnswer)
     EXPECT_EQ(guest.requests[1], "2 vcpu-set 2");
 }
 
+TEST(GuestAgent, SysrqSendsTheKeyToTheAgent)
+{
+    GuestAgent agent("web", fast);
+    ScriptedGuest guest(agent);
+    guest.respond = [](std::string const& tag, std::string const& request) {
+        return request == "ping" ? ping_ok(tag) : tag + " ok\n";
+    };
+    auto sent = agent.sysrq('w');
+    ASSERT_TRUE(sent) << sent.error().message();
+    ASSERT_EQ(guest.requests.size(), 2u);
+    EXPECT_EQ(guest.requests[1], "2 sysrq w");
+}
+
+TEST(GuestAgent, SysrqRefusedByTheGuestOrNotAKeyIsAnError)
+{
+    GuestAgent agent("web", fast);
+    ScriptedGuest guest(agent);
+    guest.respond = [](std::string const& tag, std::string const& request) {
+        return request == "ping" ? ping_ok(tag) : tag + " error /proc/sysrq-trigger is not writable\n";
+    };
+    auto refused = agent.sysrq('h');
+    ASSERT_FALSE(refused);
+    EXPECT_EQ(refused.error().message(), "domain web: sysrq h: the guest agent answered: /proc/sysrq-trigger is not writable");
+    guest.requests.clear();
+    EXPECT_FALSE(agent.sysrq('\n'));
+    EXPECT_FALSE(agent.sysrq(' '));
+    EXPECT_TRUE(guest.requests.empty()) << "an invalid key never reaches the guest";
+}
+
 TEST(GuestAgent, NoAgentFailsNamingDomainChannelAndWhatIsNeeded)
 {
     GuestAgent agent("web", fast);

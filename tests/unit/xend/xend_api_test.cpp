@@ -267,6 +267,7 @@ TEST_F(XendApiTest, InfoHasVirtCaps)
     ASSERT_TRUE(reply["ok"].get<bool>());
     auto caps = reply["result"]["virt_caps"];
     ASSERT_TRUE(caps.is_array());
-    EXPECT_EQ(caps[0], "riscv-interp");
-    EXPECT_EQ(caps.size() == 2, ::access("/dev/kvm", R_OK | W_OK) == 0);
+    // Only engines this build can run: no "kvm" on a host with /dev/kvm, as Xenith has no KVM
+    // engine yet.
+    EXPECT_EQ(caps, Json::array({ "riscv-interp" }));
 }

@@ -175,6 +175,7 @@ protected:
         r.config.maxvcpus = 2;
         r.config.on_crash = LifecycleAction::Destroy;
         r.phase = DomainPhase::Running;
+        r.ram_mib = r.config.memory_mib; // booted with memory = 128 and no maxmem
         r.monitor_pid = r.vm_pid = m_monitor;
         for (int i = 0; i < 100 && r.monitor_start == 0; ++i) {
             r.monitor_start = process_start_ticks(m_monitor);
@@ -350,4 +351,36 @@ TEST_F(XendAsyncTest, ADomainThatNeverAnswersBlocksNeitherListNorItsDestroy)
     EXPECT_FALSE(reply["ok"].get<bool>());
     EXPECT_THAT(reply["error"].get<std::string>(), HasSubstr("Domain 'mute' was destroyed while it was starting"));
     EXPECT_EQ(request({ { "op", "list" } })["result"]["domains"].size(), 1u);
+}
+
+// A domain booted with 128 MiB has 128 MiB of RAM until it restarts: mem-max 200 is kept for the
+// next boot and says so; mem-set above the RAM names that ceiling, not "raise maxmem".
+TEST_F(XendAsyncTest, MemMaxAboveTheBootedRamTakesEffectAtTheNextBootAndMemSetNamesTheCeiling)
+{
+    add_running_domain();
+    run_loop();
+    auto set = request({ { "op", "mem-set" }, { "domain", "web" }, { "mib", 150 } });
+    ASSERT_FALSE(set["ok"].get<bool>());
+    EXPECT_EQ(set["error"], "memory 150 MiB is more than domain 'web' can have until it restarts: it booted with 128 MiB of RAM "
+                            "(a higher maxmem, 'xm mem-max web 150', takes effect at its next boot)");
+
+    auto max = request({ { "op", "mem-max" }, { "domain", "web" }, { "mib", 200 } });
+    ASSERT_TRUE(max["ok"].get<bool>()) << max.dump();
+    EXPECT_EQ(max["result"]["note"], "domain 'web' has 128 MiB of RAM until it restarts: maxmem 200 MiB takes effect at its next "
+                                     "boot; until then 'xm mem-set' can give it at most 128 MiB");
+
+    set = request({ { "op", "mem-set" }, { "domain", "web" }, { "mib", 150 } });
+    ASSERT_FALSE(set["ok"].get<bool>());
+    EXPECT_EQ(set["error"], "memory 150 MiB is more than domain 'web' can have until it restarts: it booted with 128 MiB of RAM "
+                            "(its maxmem of 200 MiB takes effect at its next boot)");
+    EXPECT_TRUE(request({ { "op", "mem-set" }, { "domain", "web" }, { "mib", 100 } })["ok"].get<bool>());
+
+    // Within the RAM, mem-max takes effect at once: no note.
+    max = request({ { "op", "mem-max" }, { "domain", "web" }, { "mib", 120 } });
+    ASSERT_TRUE(max["ok"].get<bool>()) << max.dump();
+    EXPECT_FALSE(max["result"].contains("note"));
+    set = request({ { "op", "mem-set" }, { "domain", "web" }, { "mib", 125 } });
+    ASSERT_FALSE(set["ok"].get<bool>());
+    EXPECT_EQ(set["error"], "memory 125 MiB is outside 1..120 MiB, the maximum of domain 'web' (raise it with 'xm mem-max', up to "
+                            "the 128 MiB of RAM it booted with)");
 }

@@ -87,6 +87,19 @@ TEST_F(XendSchedTest, CreateRefusesCpusTheHostLacks)
     EXPECT_EQ(call({ { "op", "list" } })["result"]["domains"].size(), 1u) << "the domain was not left behind";
 }
 
+TEST_F(XendSchedTest, CreateRefusesAPerVcpuListNamingACpuTheHostLacks)
+{
+    start();
+    DomainConfig c;
+    c.name = "perv";
+    c.kernel = "/nope/Image";
+    c.vcpus = 2;
+    c.vcpu_cpus = { "0", "4095" };
+    auto reply = call({ { "op", "create" }, { "config", to_json(c) } });
+    ASSERT_FALSE(reply["ok"].get<bool>());
+    EXPECT_THAT(reply["error"].get<std::string>(), HasSubstr("domain 'perv': cpus (vCPU 1): CPU 4095 does not exist"));
+}
+
 TEST_F(XendSchedTest, VcpuPinOfAnUnknownDomain)
 {
     start();

@@ -67,6 +67,8 @@ TEST(XmInfo, GoldenKeyValueLayout)
                                 "xen_minor              : 1\n";
     EXPECT_EQ(out.substr(0, expected_head.size()), expected_head);
     EXPECT_NE(out.find("\nxend_config_format     : 4\n"), std::string::npos);
+    // sched-credit's weight and cap: Xen's credit scheduler, as Xen's xm info names it.
+    EXPECT_NE(out.find("\nxen_scheduler          : credit\n"), std::string::npos);
 }
 
 TEST(XmInfo, HostWithoutKvmSaysInterpreterOnly)
