@@ -3,8 +3,10 @@
 // Header-only so xm can use it without linking xend.
 #pragma once
 
+#include <cerrno>
 #include <chrono>
 #include <cstring>
+#include <optional>
 #include <poll.h>
 #include <string>
 #include <sys/socket.h>
@@ -38,6 +40,30 @@ public:
     // Sends one request line and waits up to `timeout` for one reply line.
     Result<std::string> call_raw(std::string const& line, std::chrono::milliseconds timeout)
     {
+        XENITH_TRY(send_line(line));
+        auto deadline = std::chrono::steady_clock::now() + timeout;
+        for (;;) {
+            if (auto reply = read_line_now())
+                return std::move(*reply);
+            auto left = std::chrono::duration_cast<std::chrono::milliseconds>(deadline - std::chrono::steady_clock::now());
+            if (left.count() <= 0)
+                return fail("{}: no reply within {} ms", m_path, timeout.count());
+            pollfd p { m_fd.get(), POLLIN, 0 };
+            if (::poll(&p, 1, int(left.count())) < 0 && errno != EINTR)
+                return fail_errno(fmt::format("{}: poll", m_path));
+        }
+    }
+
+    Result<nlohmann::json> call_json(nlohmann::json const& request, std::chrono::milliseconds timeout)
+    {
+        return parse_reply(XENITH_TRY(call_raw(request.dump(), timeout)));
+    }
+
+    // The pieces of a call, for callers with their own poll loop (xend's PendingCall).
+    // Sends `line` and its newline (requests are small and the peer is local: this does not
+    // wait in practice).
+    Status send_line(std::string const& line)
+    {
         std::string out = line + "\n";
         size_t done = 0;
         while (done < out.size()) {
@@ -48,41 +74,38 @@ public:
                 return fail_errno(fmt::format("{}: send", m_path));
             done += size_t(n);
         }
-        auto deadline = std::chrono::steady_clock::now() + timeout;
+        return {};
+    }
+
+    // Takes what has arrived, without waiting: the next reply line once it is complete (or the
+    // error that ended the connection), nullopt while it is still on its way.
+    std::optional<Result<std::string>> read_line_now()
+    {
         for (;;) {
             if (auto newline = m_input.find('\n'); newline != std::string::npos) {
                 std::string reply = m_input.substr(0, newline);
                 m_input.erase(0, newline + 1);
                 return reply;
             }
-            auto left = std::chrono::duration_cast<std::chrono::milliseconds>(deadline - std::chrono::steady_clock::now());
-            if (left.count() <= 0)
-                return fail("{}: no reply within {} ms", m_path, timeout.count());
-            pollfd p { m_fd.get(), POLLIN, 0 };
-            int r = ::poll(&p, 1, int(left.count()));
-            if (r < 0 && errno == EINTR)
-                continue;
-            if (r < 0)
-                return fail_errno(fmt::format("{}: poll", m_path));
-            if (r == 0)
-                continue;
             char buffer[65536];
-            ssize_t n = ::recv(m_fd.get(), buffer, sizeof(buffer), 0);
+            ssize_t n = ::recv(m_fd.get(), buffer, sizeof(buffer), MSG_DONTWAIT);
             if (n < 0 && errno == EINTR)
                 continue;
+            if (n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK))
+                return std::nullopt;
             if (n < 0)
                 return fail_errno(fmt::format("{}: recv", m_path));
             if (n == 0)
                 return fail("{}: connection closed before a reply", m_path);
             m_input.append(buffer, size_t(n));
+            // A reply longer than this is a broken peer, not a status.
             if (m_input.size() > 64 * 1024 * 1024)
                 return fail("{}: reply too long", m_path);
         }
     }
 
-    Result<nlohmann::json> call_json(nlohmann::json const& request, std::chrono::milliseconds timeout)
+    Result<nlohmann::json> parse_reply(std::string const& line) const
     {
-        auto line = XENITH_TRY(call_raw(request.dump(), timeout));
         auto json = nlohmann::json::parse(line, nullptr, false);
         if (json.is_discarded() || !json.is_object())
             return fail("{}: malformed reply", m_path);

@@ -1,7 +1,7 @@
 // PendingCall: one JSON request sent on a UNIX socket whose reply line the caller's poll loop
 // collects, so xend can wait for a domain's control socket without blocking its other work.
-// The socket is non-blocking: the request goes out at start() (it is small and the peer is
-// local), and read_reply() takes whatever has arrived.
+// It is a LineClient's connection, used in pieces: the request goes out at start() (it is small
+// and the peer is local), and read_reply() takes whatever has arrived without waiting.
 #pragma once
 
 #include <optional>
@@ -10,7 +10,7 @@
 #include <nlohmann/json.hpp>
 
 #include "base/error.h"
-#include "base/unique_fd.h"
+#include "toolstack/xend/line_client.h"
 
 namespace xenith {
 
@@ -18,21 +18,18 @@ class PendingCall {
 public:
     static Result<PendingCall> start(std::string const& path, nlohmann::json const& request);
 
-    int fd() const { return m_fd.get(); }
+    int fd() const { return m_client.fd(); }
     // The reply line as JSON once it is complete (or the connection failed); nullopt while it is
     // still on its way. Call it when fd() is readable; a spurious call is harmless.
     std::optional<Result<nlohmann::json>> read_reply();
 
 private:
-    PendingCall(UniqueFd fd, std::string path)
-        : m_fd(std::move(fd))
-        , m_path(std::move(path))
+    explicit PendingCall(LineClient client)
+        : m_client(std::move(client))
     {
     }
 
-    UniqueFd m_fd;
-    std::string m_path;
-    std::string m_input;
+    LineClient m_client;
 };
 
 } // namespace xenith
