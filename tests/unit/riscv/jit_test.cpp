@@ -39,12 +39,13 @@ buf:
 struct Outcome {
     uint64_t regs[32];
     uint64_t data[64];
+    uint64_t code_data[32]; // programs with stores into a code page: the data there (t6)
     CodeCacheStats stats;
 };
 
-Outcome run(std::string const& source, uint32_t jit_hot_entries)
+Outcome run(std::string const& source, uint32_t jit_hot_entries, bool code_data = false, size_t code_cache_bytes = 0)
 {
-    TestMachine m(nullptr, 16u << 20, 0, jit_hot_entries);
+    TestMachine m(nullptr, 16u << 20, code_cache_bytes, jit_hot_entries);
     m.load(source);
     m.run_to_exit();
     Outcome o {};
@@ -52,21 +53,30 @@ Outcome run(std::string const& source, uint32_t jit_hot_entries)
         o.regs[r] = m.reg(r);
     for (unsigned k = 0; k < 64; ++k)
         o.data[k] = m.ram<uint64_t>(m.reg(s0) + 8 * k);
+    for (unsigned k = 0; code_data && k < 32; ++k)
+        o.code_data[k] = m.ram<uint64_t>(m.reg(t6) + 8 * k);
     o.stats = m.hart->code_cache_stats();
     return o;
 }
 
 // Runs source compiled and interpreted; expects the same end, and that code was compiled.
-void expect_alike(std::string const& source)
+// code_data: also compare the data in a code page at t6; code_cache_bytes: the hart's block
+// cache and code buffer (0: the default; small ones are flushed while the program runs).
+void expect_alike(std::string const& source, bool code_data = false, size_t code_cache_bytes = 0)
 {
-    Outcome interpreted = run(source, 0);
-    Outcome compiled = run(source, 1);
+    Outcome interpreted = run(source, 0, code_data, code_cache_bytes);
+    Outcome compiled = run(source, 1, code_data, code_cache_bytes);
     EXPECT_EQ(interpreted.stats.jit_blocks, 0u);
     EXPECT_GT(compiled.stats.jit_blocks, 0u) << "nothing was compiled";
     for (unsigned r = 1; r < 32; ++r)
         EXPECT_EQ(compiled.regs[r], interpreted.regs[r]) << "x" << r;
     for (unsigned k = 0; k < 64; ++k)
         EXPECT_EQ(compiled.data[k], interpreted.data[k]) << "data +" << 8 * k;
+    for (unsigned k = 0; k < 32; ++k)
+        EXPECT_EQ(compiled.code_data[k], interpreted.code_data[k]) << "code-page data +" << 8 * k;
+    if (code_cache_bytes) {
+        EXPECT_GT(compiled.stats.flushes, 0u) << "the block cache was never flushed";
+    }
 }
 
 // Registers the generated code may use: everything but zero, s0, s1, s7, t6 and the s8..s11
@@ -77,11 +87,67 @@ constexpr char const* names[] = { "zero", "ra", "sp", "gp", "tp", "t0", "t1", "t
     "a2", "a3", "a4", "a5", "a6", "a7", "s2", "s3", "s4", "s5", "s6", "s7", "s8", "s9", "s10", "s11", "t3",
     "t4", "t5", "t6" };
 
+// In rich programs (ProgramGenerator::rich_program) also ra (the link of calls), t5 (the target
+// of indirect calls) and tp (the count of inner loops) are the generator's own.
+constexpr unsigned usable_rich[] = { sp, gp, t0, t1, t2, a0, a1, a2, a3, a4, a5, a6, a7, s2, s3, s4, s5, s6, t3,
+    t4 };
+
 class ProgramGenerator {
 public:
     explicit ProgramGenerator(uint32_t seed)
         : m_rng(seed)
     {
+    }
+
+    // program()'s loop, and also: calls to random leaf functions, by jal, by c.jalr and by
+    // auipc + jalr linking into its own base register, which return by c.jr or by c.jalr or jalr
+    // linking into their own base register; inner loops that branch backwards, so that compiled blocks chain into
+    // each other and into themselves for longer than the run loop's budget of blocks between
+    // two services; and loads and stores to data in a page that holds code (t6), which compiled
+    // code leaves to the interpreter's slow path and which stop chaining and make every block
+    // be compared with memory again (revalidation keeps its compiled code).
+    std::string rich_program(unsigned length, unsigned rounds)
+    {
+        m_rich = true;
+        std::string s = prelude;
+        for (unsigned r : usable_rich)
+            s += asm_line("    li {}, {}\n", names[r], int64_t(value()));
+        s += asm_line("    la t6, code_data\n    li s7, {}\nloop:\n", rounds);
+        bool inner = false;
+        unsigned inner_end = 0;
+        for (unsigned k = 0; k < length; ++k) {
+            if (inner && k == inner_end) {
+                s += "    addi tp, tp, -1\n    bnez tp, 200b\n";
+                inner = false;
+            }
+            unsigned const what = pick(16);
+            if (what == 0 && k + 3 < length && !(inner && k + 3 > inner_end)) {
+                s += forward_branch();
+            } else if (what <= 2) {
+                s += call();
+            } else if (what == 3 && !inner && k + 4 < length) {
+                inner = true;
+                inner_end = k + 2 + pick(5);
+                s += asm_line("    li tp, {}\n200:\n", 2 + pick(40));
+                s += random_instruction();
+            } else {
+                s += random_instruction();
+            }
+        }
+        if (inner)
+            s += "    addi tp, tp, -1\n    bnez tp, 200b\n";
+        s += "    addi s7, s7, -1\n    bnez s7, loop\n    j 400f\n";
+        // The data sits between code, so its page is a code page.
+        s += "    .balign 8\ncode_data:\n    .fill 256, 1, 0x3a\n";
+        for (unsigned f = 0; f < functions; ++f) {
+            s += asm_line("f{}:\n", f);
+            for (unsigned n = 1 + pick(6); n; --n)
+                s += pick(8) == 0 && n > 2 ? forward_branch() : random_instruction();
+            static constexpr char const* returns[] = { "ret", "ret", "c.jalr ra", "jalr ra, 0(ra)" };
+            s += asm_line("    {}\n", returns[pick(4)]);
+        }
+        s += "400:\n";
+        return s + epilogue;
     }
 
     // Random values in the usable registers, then a loop of `length` random instructions run
@@ -92,15 +158,9 @@ public:
         for (unsigned r : usable)
             s += asm_line("    li {}, {}\n", names[r], int64_t(value()));
         s += asm_line("    li s7, {}\nloop:\n", rounds);
-        unsigned label = 0;
         for (unsigned k = 0; k < length; ++k) {
             if (pick(8) == 0 && k + 3 < length) {
-                static constexpr char const* branches[] = { "beq", "bne", "blt", "bge", "bltu", "bgeu" };
-                s += asm_line("    {} {}, {}, {}f\n", branches[pick(6)], src(), src(), 10 + label);
-                s += random_instruction();
-                s += random_instruction();
-                s += asm_line("{}:\n", 10 + label);
-                label = (label + 1) % 80;
+                s += forward_branch();
                 continue;
             }
             s += random_instruction();
@@ -110,7 +170,32 @@ public:
     }
 
 private:
+    static constexpr unsigned functions = 4;
     std::mt19937 m_rng;
+    unsigned m_label { 0 };
+    bool m_rich { false };
+
+    // A conditional branch over two random instructions.
+    std::string forward_branch()
+    {
+        static constexpr char const* branches[] = { "beq", "bne", "blt", "bge", "bltu", "bgeu" };
+        std::string s = asm_line("    {} {}, {}, {}f\n", branches[pick(6)], src(), src(), 10 + m_label);
+        s += random_instruction();
+        s += random_instruction();
+        s += asm_line("{}:\n", 10 + m_label);
+        m_label = (m_label + 1) % 80;
+        return s;
+    }
+
+    std::string call()
+    {
+        unsigned const f = pick(functions);
+        switch (pick(3)) {
+        case 0: return asm_line("    jal ra, f{}\n", f);
+        case 1: return asm_line("    la t5, f{}\n    c.jalr t5\n", f);
+        default: return asm_line("300:\n    auipc ra, %pcrel_hi(f{})\n    jalr ra, %pcrel_lo(300b)(ra)\n", f);
+        }
+    }
 
     unsigned pick(unsigned n) { return std::uniform_int_distribution<unsigned>(0, n - 1)(m_rng); }
     uint64_t value()
@@ -119,8 +204,12 @@ private:
             0x7fffffffffffffff, 31, 32, 63, 64 };
         return pick(3) == 0 ? edges[pick(12)] : (uint64_t(m_rng()) << 32 | m_rng());
     }
-    char const* dst() { return pick(16) == 0 ? "zero" : names[usable[pick(std::size(usable))]]; }
-    char const* src() { return pick(16) == 0 ? "zero" : names[usable[pick(std::size(usable))]]; }
+    char const* any()
+    {
+        return m_rich ? names[usable_rich[pick(std::size(usable_rich))]] : names[usable[pick(std::size(usable))]];
+    }
+    char const* dst() { return pick(16) == 0 ? "zero" : any(); }
+    char const* src() { return pick(16) == 0 ? "zero" : any(); }
 
     template<typename... Args>
     static std::string asm_line(char const* f, Args... args)
@@ -169,14 +258,18 @@ private:
         case 9: case 10: {
             // Mostly aligned; now and then misaligned (the interpreter's slow path decides).
             unsigned k = pick(std::size(loads));
-            unsigned off = pick(40) == 0 ? pick(500) : pick(500 / load_size[k]) * load_size[k];
-            return asm_line("    {} {}, {}(s0)\n", loads[k], dst(), off);
+            bool const code = m_rich && pick(4) == 0;
+            unsigned const span = code ? 248 : 500;
+            unsigned off = pick(40) == 0 ? pick(span) : pick(span / load_size[k]) * load_size[k];
+            return asm_line("    {} {}, {}({})\n", loads[k], dst(), off, code ? "t6" : "s0");
         }
         default: {
             unsigned k = pick(std::size(stores));
             unsigned size = 1u << k;
-            unsigned off = pick(40) == 0 ? pick(500) : pick(500 / size) * size;
-            return asm_line("    {} {}, {}(s0)\n", stores[k], src(), off);
+            bool const code = m_rich && pick(4) == 0;
+            unsigned const span = code ? 248 : 500;
+            unsigned off = pick(40) == 0 ? pick(span) : pick(span / size) * size;
+            return asm_line("    {} {}, {}({})\n", stores[k], src(), off, code ? "t6" : "s0");
         }
         }
     }
@@ -189,6 +282,22 @@ TEST(Jit, RandomProgramsEndAsInterpreted)
         std::string source = ProgramGenerator(seed).program(40, 5);
         SCOPED_TRACE(source);
         expect_alike(source);
+        if (HasFailure())
+            return;
+    }
+}
+
+// Calls and returns, backward branches chaining compiled blocks past the budget, and stores
+// to a code page, mixed into random programs; every other one longer, with a block cache (and
+// code buffer) so small that both are flushed, and code compiled again, while it runs.
+TEST(Jit, RandomProgramsWithCallsLoopsAndCodePageStoresEndAsInterpreted)
+{
+    for (uint32_t seed = 1; seed <= 40; ++seed) {
+        SCOPED_TRACE("seed " + std::to_string(seed));
+        bool const small = seed % 2 == 0;
+        std::string source = ProgramGenerator(seed).rich_program(small ? 600 : 40, 6);
+        SCOPED_TRACE(source);
+        expect_alike(source, true, small ? 16 << 10 : 0);
         if (HasFailure())
             return;
     }
@@ -215,6 +324,34 @@ loop:
     EXPECT_GT(compiled.stats.jit_blocks, 0u);
     for (unsigned r = 1; r < 32; ++r)
         EXPECT_EQ(compiled.regs[r], interpreted.regs[r]) << "x" << r;
+}
+
+// A compiled loop that chains into itself still ends its run of blocks when the budget is spent,
+// so the run loop gets to see the timer: the interrupt comes long before the loop would end.
+TEST(Jit, ChainedLoopStillTakesTheTimerInterrupt)
+{
+    std::string source = std::string(prelude) + R"(
+    li t0, 1
+    slli t0, t0, 63
+    csrs menvcfg, t0      # Sstc: stimecmp drives STIP
+    li t0, 1 << 5
+    csrw mie, t0          # STIE; not delegated, so taken in M-mode
+    li t1, 0
+    li t2, 1 << 32
+    csrr t0, time
+    addi t0, t0, 100      # 10 us at 10 MHz
+    csrw stimecmp, t0
+    csrsi mstatus, 8      # MIE
+loop:
+    addi t1, t1, 1
+    bne t1, t2, loop
+)" + epilogue;
+    TestMachine m(nullptr, 16u << 20, 0, 1);
+    m.load(source);
+    m.run_to_exit();
+    EXPECT_EQ(m.reg(s8), (1ull << 63) | 5) << "mcause: no supervisor timer interrupt";
+    EXPECT_LT(m.reg(t1), 1ull << 32);
+    EXPECT_GT(m.hart->code_cache_stats().jit_blocks, 0u);
 }
 
 // Loads and stores to a device are never in the TLB: the compiled block hands each one to the
