@@ -38,6 +38,9 @@ Op unfused(Op op)
 // Host code bytes one instruction may take at most (a TLB-checked load or store is the longest),
 // plus its out-of-line exit.
 constexpr size_t max_bytes_per_insn = 96;
+// Bytes of the block's exit beyond that: a conditional branch has two chained exits (chain_exit,
+// ~110 bytes each), which a short block's share of max_bytes_per_insn does not cover.
+constexpr size_t max_exit_bytes = 256;
 
 } // namespace
 
@@ -449,7 +452,7 @@ JitCode Jit::compile(Block const& b)
 {
     if (!m_code.data() || b.count < min_prefix)
         return nullptr;
-    size_t const worst = 64 + size_t(b.count) * max_bytes_per_insn;
+    size_t const worst = 64 + max_exit_bytes + size_t(b.count) * max_bytes_per_insn;
     if (m_used + worst > m_code.size())
         return nullptr;
     uint8_t* const start = m_code.data() + m_used;

@@ -1,7 +1,9 @@
 // The JIT against the interpreter: the same programs, compiled at their first entry and
 // interpreted only, must end in the same registers, memory, instruction count and traps.
+#include <cstring>
 #include <random>
 
+#include "engine/riscv/core.h"
 #include "engine/riscv/csr_numbers.h"
 #include "riscv/test_machine.h"
 
@@ -300,6 +302,44 @@ TEST(Jit, RandomProgramsWithCallsLoopsAndCodePageStoresEndAsInterpreted)
         expect_alike(source, true, small ? 16 << 10 : 0);
         if (HasFailure())
             return;
+    }
+}
+
+// The instructions of `source` (assembled) as one block, decoded as the block cache does but
+// without superinstructions; returns whether Jit compiled it.
+bool compiles(Jit& jit, std::string const& source)
+{
+    std::vector<uint8_t> bytes = assemble(source);
+    alignas(64) static unsigned char storage[sizeof(Block) + 65 * sizeof(Insn)];
+    std::memset(storage, 0, sizeof storage);
+    auto* b = reinterpret_cast<Block*>(storage);
+    unsigned off = 0;
+    for (; off + 2 <= bytes.size() && b->count < 64; ++b->count) {
+        uint32_t raw = 0;
+        std::memcpy(&raw, bytes.data() + off, (bytes[off] & 3) == 3 ? 4 : 2);
+        b->insns[b->count] = decode(raw);
+        b->insns[b->count].off = uint16_t(off);
+        off += b->insns[b->count].len;
+    }
+    b->insns[b->count].op = Op::BlockEnd;
+    b->insns[b->count].off = uint16_t(off);
+    b->cacheable = true;
+    return jit.compile(*b) != nullptr;
+}
+
+// Blocks of two instructions, the shortest compiled, with the longest code: a load or store
+// with its TLB check (registers far into the file, whose offsets take 32 bits), then a
+// conditional branch, whose two exits each may chain into the next block.
+TEST(Jit, ShortBlocksWithTheLongestCodeAreCompiled)
+{
+    Jit jit(1 << 20);
+    for (char const* first : { "ld t6, 2040(t5)", "sd t6, -2048(t5)", "lw s10, 1(s11)", "mulhsu t6, t5, t4",
+             "divw t6, t5, t4", "addi t6, t5, -1" }) {
+        for (char const* last : { "bne t6, t5, .+4000", "bltu t5, t6, .-4000", "jal t6, .+100000", "jalr t6, 2047(t5)",
+                 "add t6, t6, t5" }) {
+            std::string source = std::string(first) + "\n" + last + "\n";
+            EXPECT_TRUE(compiles(jit, source)) << source;
+        }
     }
 }
 
