@@ -170,6 +170,9 @@ private:
         fails[3] = jump_forward(less);
         add(qword[r8 + offsetof(JitChain, retired)], int32_t(b.count));
         mov(qword[r8 + offsetof(JitChain, block)], rax);
+#ifdef XENITH_BLOCK_PROFILE
+        add(qword[rax + offsetof(Block, hits)], 1); // as the interpreter's enter: does
+#endif
         add(r11, int32_t(delta));
         mov(qword[r8 + offsetof(JitChain, pc)], r11);
         add(rcx, int32_t(Jit::prologue_bytes));

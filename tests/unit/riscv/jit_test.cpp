@@ -2,6 +2,7 @@
 // interpreted only, must end in the same registers, memory, instruction count and traps.
 #include <cstring>
 #include <random>
+#include <regex>
 
 #include "engine/riscv/core.h"
 #include "engine/riscv/csr_numbers.h"
@@ -392,6 +393,36 @@ loop:
     EXPECT_EQ(m.reg(s8), (1ull << 63) | 5) << "mcause: no supervisor timer interrupt";
     EXPECT_LT(m.reg(t1), 1ull << 32);
     EXPECT_GT(m.hart->code_cache_stats().jit_blocks, 0u);
+}
+
+// Profiling builds (XENITH_BLOCK_PROFILE) count every entry of a block, also those from compiled
+// blocks that jump into each other without going back to the interpreter. Other builds print
+// no profile: skipped.
+TEST(Jit, BlockProfileCountsChainedEntries)
+{
+    std::string source = std::string(prelude) + R"(
+    li t1, 1000
+    csrr t3, mscratch     # ends the block: the loop is its own block and links to itself
+loop:
+    addi t1, t1, -1
+    addi t2, t2, 1
+    bnez t1, loop
+)" + epilogue;
+    testing::internal::CaptureStderr();
+    {
+        TestMachine m(nullptr, 16u << 20, 0, 1);
+        m.load(source);
+        m.run_to_exit();
+        EXPECT_EQ(m.reg(t2), 1000u);
+    }
+    std::string const err = testing::internal::GetCapturedStderr();
+    if (err.find("block-profile") == std::string::npos)
+        GTEST_SKIP() << "not a profiling build";
+    // "block-profile HART PHYS ENTRIES INSNS_RUN: WORDS"; the loop is entered 1000 times.
+    std::regex const line(R"(block-profile 0 0x[0-9a-f]+ (\d+) \d+: 137d 0385 fe031ee3)");
+    std::smatch match;
+    ASSERT_TRUE(std::regex_search(err, match, line)) << err;
+    EXPECT_EQ(match[1].str(), "1000") << err;
 }
 
 // Loads and stores to a device are never in the TLB: the compiled block hands each one to the
