@@ -169,12 +169,17 @@ Block* Core::execute(Block* b)
         LEAVE(nullptr);                          \
     } while (0)
 // Successors not linked from this block (another page, an indirect target that changed): the
-// jump cache, then chain().
+// jump cache, then chain(). A hit in the same page is linked, as chain() would: a loop's head is
+// often first reached from the block before it (which filled the jump cache), and compiled
+// code only goes on through links.
 #define FOLLOW_JUMP_CACHE(slot, t_)                                                                       \
     do {                                                                                                  \
         JumpCacheEntry const& j_ = jump_cache_at(t_);                                                     \
-        if (XENITH_LIKELY(j_.vpc == t_ && j_.gen == m_fetch_gen && j_.block->epoch == epoch))             \
+        if (XENITH_LIKELY(j_.vpc == t_ && j_.gen == m_fetch_gen && j_.block->epoch == epoch)) {           \
+            if (b->cacheable && ((t_ ^ bpc) >> 12) == 0)                                                  \
+                b->link[slot] = j_.block;                                                                 \
             CONTINUE_LINKED(j_.block, t_);                                                                \
+        }                                                                                                 \
         CONTINUE_AT(chain(b, slot, bpc, t_), t_);                                                         \
     } while (0)
 // A direct exit (branch, jal, fall-through) has a fixed target, so a link that is still valid
