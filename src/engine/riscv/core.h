@@ -298,6 +298,7 @@ private:
     Jit m_jit;
     uint32_t m_jit_hot_entries;
     uint64_t m_jit_blocks { 0 };
+    uint64_t m_jit_chained { 0 };
     void compile_hot(Block* b);
     uint64_t m_code_generation_seen { 0 };
     uint64_t m_code_epoch { 1 };

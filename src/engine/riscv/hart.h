@@ -79,6 +79,7 @@ struct CodeCacheStats {
     uint64_t idle_trims { 0 }; // flushes of an idle hart's blocks (see idle_trim.h)
     size_t jit_used { 0 };     // bytes of host code compiled since the last flush
     uint64_t jit_blocks { 0 }; // blocks compiled, ever
+    uint64_t jit_chained { 0 }; // entries into compiled blocks straight from compiled code, ever
 };
 
 class Hart final : public Vcpu {

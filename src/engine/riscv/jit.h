@@ -22,6 +22,7 @@ struct JitChain {
     std::atomic<uint32_t> const* pending;    // in: the core's request bits
     int64_t budget;                          // in/out: blocks left before the run loop's service
     uint64_t retired;                        // out: instructions of the blocks left behind
+    uint64_t chained;                        // out: jumps from compiled code into compiled code
     Block* block;                            // in/out: the block being run
     uint64_t pc;                             // in/out: its virtual address
 };

@@ -3,6 +3,7 @@
 // side can stop or continue at any instruction boundary.
 #include "engine/riscv/jit.h"
 
+#include <algorithm>
 #include <cstddef>
 #include <cstring>
 #include <sys/mman.h>
@@ -67,7 +68,7 @@ Jit::Jit(size_t bytes)
 
 void Jit::flush()
 {
-    if (m_used != 0 && !m_code.discard(0, (m_used + 4095) & ~size_t(4095)))
+    if (m_used != 0 && !m_code.discard(0, std::min((m_used + 4095) & ~size_t(4095), m_code.size())))
         log::debug("jit: could not release the code buffer's pages");
     m_used = 0;
 }
@@ -169,6 +170,7 @@ private:
         sub(qword[r8 + offsetof(JitChain, budget)], 1);
         fails[3] = jump_forward(less);
         add(qword[r8 + offsetof(JitChain, retired)], int32_t(b.count));
+        add(qword[r8 + offsetof(JitChain, chained)], 1);
         mov(qword[r8 + offsetof(JitChain, block)], rax);
 #ifdef XENITH_BLOCK_PROFILE
         add(qword[rax + offsetof(Block, hits)], 1); // as the interpreter's enter: does
