@@ -53,7 +53,6 @@ public:
     // gives the pages back to the kernel.
     void flush();
     size_t used() const { return m_used; }
-    size_t capacity() const { return m_code.size(); }
 
     // Instructions a compiled prefix must have to be worth a call.
     static constexpr unsigned min_prefix = 2;
