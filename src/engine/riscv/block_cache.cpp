@@ -45,6 +45,21 @@ Mapping map_or_die(size_t bytes, char const* what)
 
 Block Core::no_block {};
 
+// A fresh block's fields besides its instructions: unlinked, not compiled, never entered.
+void Core::init_block_header(Block* b, uint64_t phys, uint32_t count, bool cacheable, uint64_t epoch)
+{
+    b->phys = phys;
+    b->link[0] = b->link[1] = &no_block;
+    b->count = count;
+    b->cacheable = cacheable;
+    b->jit = nullptr;
+    b->heat = 0;
+    b->epoch = epoch;
+#ifdef XENITH_BLOCK_PROFILE
+    b->hits = 0;
+#endif
+}
+
 // Both mappings are reserved lazily (no RSS until touched); a fresh mapping reads as zero,
 // which is what an empty slot is.
 void Core::init_block_cache(size_t arena_bytes)
@@ -171,16 +186,7 @@ Block* Core::build_block(uint64_t pa, uint8_t const* host)
     end.op = Op::BlockEnd;
     end.off = uint16_t(off - start);
     b->insns[n] = end;
-    b->phys = pa;
-    b->link[0] = b->link[1] = &no_block;
-    b->count = n;
-    b->cacheable = true;
-    b->jit = nullptr;
-    b->heat = 0;
-    b->epoch = m_code_epoch;
-#ifdef XENITH_BLOCK_PROFILE
-    b->hits = 0;
-#endif
+    init_block_header(b, pa, n, true, m_code_epoch);
     m_arena_used += block_bytes(n + 1);
     return b;
 }
@@ -233,16 +239,7 @@ Block* Core::build_oneoff(uint64_t vpc)
     end.op = Op::BlockEnd;
     end.off = insn.len;
     b->insns[1] = end;
-    b->phys = 0;
-    b->link[0] = b->link[1] = &no_block;
-    b->count = 1;
-    b->cacheable = false;
-    b->jit = nullptr;
-    b->heat = 0;
-    b->epoch = 0;
-#ifdef XENITH_BLOCK_PROFILE
-    b->hits = 0;
-#endif
+    init_block_header(b, 0, 1, false, 0);
     return b;
 }
 

@@ -197,6 +197,7 @@ private:
     static constexpr int service_interval = 256;
     // The target of every empty link: its epoch (0) never equals m_code_epoch (starts at 1).
     static Block no_block;
+    static void init_block_header(Block* b, uint64_t phys, uint32_t count, bool cacheable, uint64_t epoch);
 
     Hart& m_hart;
     GuestMemory* m_mem;
