@@ -59,6 +59,7 @@ struct JumpCacheEntry {
     Block* block;
     uint64_t gen;
 };
+inline constexpr unsigned jump_cache_bits = 10;
 
 struct TlbEntry {
     uint64_t tag;    // virtual page address; low bits never set, so ~0 is invalid
@@ -188,7 +189,6 @@ private:
         return store_fast<T>(va, value) || store_slow(va, sizeof(T), uint64_t(value));
     }
 
-    static constexpr unsigned jump_cache_bits = 10;
     static constexpr uint64_t tlb_mask = tlb_entries - 1;
     static constexpr unsigned max_block_insns = 64;
     // Blocks run between two service() calls (clock, timers, code writes by others); execute()

@@ -113,7 +113,7 @@ Block* Core::execute(Block* b)
     int budget = m_countdown;
     m_code_written = false;
     Insn const* i;
-    JitChain jit_chain { epoch, &m_pending, 0, 0, 0, nullptr, 0 };
+    JitChain jit_chain { epoch, &m_pending, m_jump_cache, &m_fetch_gen, 0, 0, 0, nullptr, 0 };
 
 #define R1 xr[i->rs1]
 #define R2 xr[i->rs2]
@@ -305,7 +305,7 @@ enter:
         jit_chain.chained = 0;
         jit_chain.block = b;
         jit_chain.pc = bpc;
-        uint32_t const r = b->jit(xr, m_rtlb, m_wtlb, bpc, &jit_chain);
+        uint32_t const r = m_jit.run(b->jit, xr, m_rtlb, m_wtlb, bpc, &jit_chain);
         // Compiled blocks may have gone on into each other: r is about the last one.
         b = jit_chain.block;
         bpc = jit_chain.pc;

@@ -12,14 +12,18 @@ namespace xenith::riscv {
 
 struct Block;
 struct TlbEntry;
+struct JumpCacheEntry;
 
 // What compiled code needs to go on into the next compiled block by itself, as the interpreter's
-// chaining does (same checks: the link is valid for the code epoch, no request from another
-// thread is pending, the budget of blocks is not spent). On return, block and pc say which block
-// the returned index is about (the last one entered) and retired what the blocks before it ran.
+// chaining does (same checks: the link or jump-cache entry is valid for the code epoch and fetch
+// generation, no request from another thread is pending, the budget of blocks is not spent). On
+// return, block and pc say which block the returned index is about (the last one entered) and
+// retired what the blocks before it ran.
 struct JitChain {
     uint64_t epoch;                          // in: the core's code epoch
     std::atomic<uint32_t> const* pending;    // in: the core's request bits
+    JumpCacheEntry const* jump_cache;        // in: the core's jump cache (jalr targets)
+    uint64_t const* fetch_gen;               // in: the generation its entries must have
     int64_t budget;                          // in/out: blocks left before the run loop's service
     uint64_t retired;                        // out: instructions of the blocks left behind
     uint64_t chained;                        // out: jumps from compiled code into compiled code
@@ -27,18 +31,22 @@ struct JitChain {
     uint64_t pc;                             // in/out: its virtual address
 };
 
-// Runs a block's instructions from the first up to, not including, the one whose index it
-// returns; the interpreter runs that one and the rest. Compiled code does only what cannot trap:
+// Where a block's host code starts; entered only through Jit::run.
+using JitCode = uint8_t const*;
+
+// Compiled code runs a block's instructions from the first up to, not including, the one whose
+// index it returns; the interpreter runs that one and the rest. It does only what cannot trap:
 // register arithmetic, and loads and stores that hit the TLB. A miss returns the index of that
 // load or store before anything of it is done, so the interpreter's handler redoes it whole.
 // When the whole block ran, it returns count if it left through its last instruction's jump
 // (a taken conditional branch or a jal; link 0), count + 1 if it fell through (link 1), and
-// count + 2 after a jalr, whose target it leaves in the write sink x[x_sink].
-// x: the register file (x0..x31 and the write sink); rtlb/wtlb: the current read and write TLB
-// sets; pc: the block's virtual address (auipc, jal's link). A direct exit (taken branch, jal,
-// fall-through) whose linked successor is compiled jumps into it (see JitChain).
-using JitCode = uint32_t (*)(uint64_t* x, TlbEntry const* rtlb, TlbEntry const* wtlb, uint64_t pc, JitChain* chain);
-
+// count + 2 after a jalr, whose target it leaves in the write sink x[x_sink]. A direct exit
+// (taken branch, jal, fall-through) whose linked successor is compiled, and a jalr whose target
+// is in the jump cache and compiled, jump into that code instead (see JitChain).
+//
+// A few guest registers live in host registers while compiled code runs (the rest stay in the
+// register file): Jit::run loads them, and every way out stores them back, so the interpreter
+// always sees the whole register file in x.
 class Jit {
 public:
     // Reserves `bytes` of executable memory lazily (no RSS until code is written). An empty
@@ -54,14 +62,26 @@ public:
     void flush();
     size_t used() const { return m_used; }
 
+    // Runs compiled code (from compile() since the last flush). x: the register file (x0..x31
+    // and the write sink); rtlb/wtlb: the current read and write TLB sets; pc: the block's
+    // virtual address (auipc, jal's link).
+    uint32_t run(JitCode code, uint64_t* x, TlbEntry const* rtlb, TlbEntry const* wtlb, uint64_t pc, JitChain* chain) const
+    {
+        return m_enter(x, rtlb, wtlb, pc, chain, code);
+    }
+
     // Instructions a compiled prefix must have to be worth a call.
     static constexpr unsigned min_prefix = 2;
-    // Bytes of the prologue that a chained jump skips (it arrives with pc and wtlb in place).
-    static constexpr size_t prologue_bytes = 6;
 
 private:
+    using Enter = uint32_t (*)(uint64_t* x, TlbEntry const* rtlb, TlbEntry const* wtlb, uint64_t pc, JitChain* chain, JitCode code);
+    // Emits the shared entry and exit at the start of an empty buffer.
+    bool emit_stubs();
+
     Mapping m_code;
     size_t m_used { 0 };
+    Enter m_enter { nullptr };
+    uint8_t const* m_exit { nullptr };
 };
 
 } // namespace xenith::riscv

@@ -1,6 +1,7 @@
-// Jit on x86-64 hosts, with Xbyak as the assembler: a block's compilable start becomes one host
-// function with the guest registers left in memory (the interpreter's register file), so either
-// side can stop or continue at any instruction boundary.
+// Jit on x86-64 hosts, with Xbyak as the assembler: a block's compilable start becomes host code
+// that compiled blocks jump between. Six guest registers live in host registers meanwhile (loaded
+// by the shared entry, stored back by the shared exit), the rest in the interpreter's register
+// file, so either side can stop or continue at any instruction boundary.
 #include "engine/riscv/jit.h"
 
 #include <algorithm>
@@ -40,8 +41,9 @@ Op unfused(Op op)
 // plus its out-of-line exit.
 constexpr size_t max_bytes_per_insn = 96;
 // Bytes of the block's exit beyond that: a conditional branch has two chained exits (chain_exit,
-// ~110 bytes each), which a short block's share of max_bytes_per_insn does not cover.
-constexpr size_t max_exit_bytes = 256;
+// ~280 bytes each with the jump-cache lookup), which a short block's share of max_bytes_per_insn
+// does not cover.
+constexpr size_t max_exit_bytes = 768;
 
 } // namespace
 
@@ -71,11 +73,14 @@ void Jit::flush()
     if (m_used != 0 && !m_code.discard(0, std::min((m_used + 4095) & ~size_t(4095), m_code.size())))
         log::debug("jit: could not release the code buffer's pages");
     m_used = 0;
+    m_enter = nullptr;
+    m_exit = nullptr;
 }
 
 #if !defined(__x86_64__)
 
 JitCode Jit::compile(Block const&) { return nullptr; }
+bool Jit::emit_stubs() { return false; }
 
 #else
 
@@ -83,23 +88,68 @@ namespace {
 
 using namespace Xbyak::util;
 
-// Argument registers of JitCode (System V): x (rdi), rtlb (rsi), wtlb (rdx), pc (rcx), chain (r8).
-// The pc moves to r11 and wtlb to r10, so that rcx is free for shift counts and TLB indexes and
-// rdx for multiplication and division. A chained jump enters the next block after this prologue.
+// Guest registers kept in host registers while compiled code runs: the ones GCC's RISC-V code
+// uses most (the stack pointer, the frame pointer, the first argument and return value, and the
+// temporaries it allocates first), in the six callee-saved host registers.
+Xbyak::Reg64 const* host_reg(unsigned r)
+{
+    switch (r) {
+    case 2: return &rbx;  // sp
+    case 8: return &rbp;  // s0
+    case 10: return &r12; // a0
+    case 13: return &r13; // a3
+    case 14: return &r14; // a4
+    case 15: return &r15; // a5
+    default: return nullptr;
+    }
+}
+constexpr unsigned mapped_regs[] = { 2, 8, 10, 13, 14, 15 };
+
+// Registers of compiled code: rdi = x (the register file), rsi = the read TLB set, r10 = the
+// write TLB set, r11 = the running block's virtual pc, r8 = the JitChain; rax, rcx, rdx and r9
+// are scratch. The shared entry (System V arguments x, rtlb, wtlb, pc, chain, code) saves the
+// callee-saved registers, loads the mapped guest registers and jumps to the code; every way out
+// jumps to the shared exit with the return value in eax, which stores them back.
+class StubAssembler : public Xbyak::CodeGenerator {
+public:
+    StubAssembler(size_t size, uint8_t* where)
+        : Xbyak::CodeGenerator(size, where)
+    {
+    }
+
+    // Returns the exit's offset.
+    size_t assemble()
+    {
+        for (auto r : { &rbx, &rbp, &r12, &r13, &r14, &r15 })
+            push(*r);
+        for (unsigned g : mapped_regs)
+            mov(*host_reg(g), qword[rdi + 8 * g]);
+        mov(r11, rcx);
+        mov(r10, rdx);
+        jmp(r9);
+        align(16);
+        size_t const exit = getSize();
+        for (unsigned g : mapped_regs)
+            mov(qword[rdi + 8 * g], *host_reg(g));
+        mov(qword[r8 + offsetof(JitChain, pc)], r11);
+        for (auto r : { &r15, &r14, &r13, &r12, &rbp, &rbx })
+            pop(*r);
+        ret();
+        return exit;
+    }
+};
+
 class BlockAssembler : public Xbyak::CodeGenerator {
 public:
-    BlockAssembler(size_t size, uint8_t* where)
+    BlockAssembler(size_t size, uint8_t* where, uint8_t const* exit)
         : Xbyak::CodeGenerator(size, where)
+        , m_exit(exit)
     {
     }
 
     // Emits the longest compilable start of b; returns how many instructions it covers.
     unsigned assemble(Block const& b)
     {
-        mov(r11, rcx);
-        mov(r10, rdx);
-        if (getSize() != Jit::prologue_bytes)
-            throw Xbyak::Error(Xbyak::ERR_INTERNAL);
         unsigned n = 0;
         for (; n < b.count; ++n) {
             Insn const& i = b.insns[n];
@@ -116,13 +166,16 @@ public:
     }
 
 private:
-    // Returns `value` to the interpreter: 6 bytes, which the short jumps below skip over.
+    uint8_t const* m_exit;
+
+    // Returns `value` to the interpreter through the shared exit: 10 bytes, which the short
+    // jumps below skip over.
     void leave(unsigned value)
     {
         mov(eax, value);
-        ret();
+        jmp(m_exit, T_NEAR);
     }
-    static constexpr uint8_t leave_bytes = 6;
+    static constexpr uint8_t leave_bytes = 10;
     // x86 short conditional jumps (Jcc rel8) by condition code; jumping over a leave() instead
     // of to a label keeps Xbyak's label bookkeeping (hash maps) out of every compile.
     enum Cond : uint8_t { below = 0x72, above_equal = 0x73, equal = 0x74, not_equal = 0x75, less = 0x7c, greater_equal = 0x7d };
@@ -149,18 +202,17 @@ private:
         std::memcpy(const_cast<uint8_t*>(getCode()) + at, &rel, 4);
     }
 
-    // Leaves through link `slot` of b to the block at pc + delta, returning `value` (see
-    // JitCode); if that block is compiled and linked, and the interpreter would go on into it
-    // (JitChain), jumps into its code instead.
-    void chain_exit(Block const& b, unsigned slot, int64_t delta, unsigned value)
+    // Jumps into the compiled code of the block in `next` (a Block*) if the interpreter would go
+    // on into it, with set_pc() making r11 its virtual address; else goes on after this code.
+    // Clobbers rcx and r9.
+    template<typename SetPc>
+    void chain_into(Block const& b, Xbyak::Reg64 const& next, SetPc set_pc)
     {
         size_t fails[4];
-        mov(rax, uint64_t(&b.link[slot]));
-        mov(rax, qword[rax]);
         mov(r9, qword[r8 + offsetof(JitChain, epoch)]);
-        cmp(r9, qword[rax + offsetof(Block, epoch)]);
+        cmp(r9, qword[next + offsetof(Block, epoch)]);
         fails[0] = jump_forward(not_equal);
-        mov(rcx, qword[rax + offsetof(Block, jit)]);
+        mov(rcx, qword[next + offsetof(Block, jit)]);
         test(rcx, rcx);
         fails[1] = jump_forward(equal);
         mov(r9, qword[r8 + offsetof(JitChain, pending)]);
@@ -171,20 +223,59 @@ private:
         fails[3] = jump_forward(less);
         add(qword[r8 + offsetof(JitChain, retired)], int32_t(b.count));
         add(qword[r8 + offsetof(JitChain, chained)], 1);
-        mov(qword[r8 + offsetof(JitChain, block)], rax);
+        mov(qword[r8 + offsetof(JitChain, block)], next);
 #ifdef XENITH_BLOCK_PROFILE
-        add(qword[rax + offsetof(Block, hits)], 1); // as the interpreter's enter: does
+        add(qword[next + offsetof(Block, hits)], 1); // as the interpreter's enter: does
 #endif
-        add(r11, int32_t(delta));
-        mov(qword[r8 + offsetof(JitChain, pc)], r11);
-        add(rcx, int32_t(Jit::prologue_bytes));
+        set_pc();
         jmp(rcx);
         // The budget is spent: the interpreter's own check takes the block from here.
         land(fails[3]);
         add(qword[r8 + offsetof(JitChain, budget)], 1);
         for (unsigned k = 0; k < 3; ++k)
             land(fails[k]);
+    }
+
+    // Leaves through link `slot` of b to the block at pc + delta, returning `value` (see
+    // JitCode), or jumps into that block's code: through the link, else (another page, or not
+    // linked yet) through the jump cache.
+    void chain_exit(Block const& b, unsigned slot, int64_t delta, unsigned value)
+    {
+        mov(rax, uint64_t(&b.link[slot]));
+        mov(rax, qword[rax]);
+        chain_into(b, rax, [&] { add(r11, int32_t(delta)); });
+        mov(rax, r11);
+        add(rax, int32_t(delta));
+        jump_cache_into(b);
         leave(value);
+    }
+
+    // Jumps into the code of the block at the virtual address in rax if the jump cache has it
+    // (the interpreter's FOLLOW_JUMP_CACHE: same address, same fetch generation) and chain_into
+    // allows; else goes on after this code with rax unchanged.
+    void jump_cache_into(Block const& b)
+    {
+        // rdx = &jump_cache[((t >> 1) ^ (t >> 12)) & (entries - 1)], as Core::jump_cache_at.
+        static_assert(sizeof(JumpCacheEntry) == 24);
+        mov(rcx, rax);
+        shr(rcx, 1);
+        mov(rdx, rax);
+        shr(rdx, 12);
+        xor_(rcx, rdx);
+        and_(ecx, (1u << jump_cache_bits) - 1);
+        lea(rcx, ptr[rcx + rcx * 2]);
+        mov(rdx, qword[r8 + offsetof(JitChain, jump_cache)]);
+        lea(rdx, ptr[rdx + rcx * 8]);
+        cmp(rax, qword[rdx + offsetof(JumpCacheEntry, vpc)]);
+        size_t const miss = jump_forward(not_equal);
+        mov(r9, qword[r8 + offsetof(JitChain, fetch_gen)]);
+        mov(r9, qword[r9]);
+        cmp(r9, qword[rdx + offsetof(JumpCacheEntry, gen)]);
+        size_t const stale = jump_forward(not_equal);
+        mov(rdx, qword[rdx + offsetof(JumpCacheEntry, block)]);
+        chain_into(b, rdx, [&] { mov(r11, rax); });
+        land(miss);
+        land(stale);
     }
 
     // The block's last instruction when it is a conditional branch or jal: returns count when
@@ -209,6 +300,7 @@ private:
             mov(r9, r11);
             add(r9, int32_t(i.off + i.len));
             put(i.rd, r9);
+            jump_cache_into(b);
             put(x_sink, rax);
             leave(count + 2);
             return true;
@@ -218,8 +310,10 @@ private:
         get(rax, i.rs1);
         if (i.rs2 == 0)
             test(rax, rax);
+        else if (Xbyak::Reg64 const* h = host_reg(i.rs2))
+            cmp(rax, *h);
         else
-            cmp(rax, reg(i.rs2));
+            cmp(rax, mem(i.rs2));
         static constexpr Cond taken[] = { equal, not_equal, less, greater_equal, below, above_equal };
         size_t const to_taken = jump_forward(taken[unsigned(op) - unsigned(Op::Beq)]);
         chain_exit(b, 1, b.insns[count].off, count + 1);
@@ -229,16 +323,25 @@ private:
     }
 
 
-    Xbyak::Address reg(unsigned r) const { return qword[rdi + 8 * r]; }
+    // Guest register r in the register file (for those not in a host register).
+    Xbyak::Address mem(unsigned r) const { return qword[rdi + 8 * r]; }
 
     void get(Xbyak::Reg64 const& dst, unsigned r)
     {
         if (r == 0)
             xor_(dst.cvt32(), dst.cvt32());
+        else if (Xbyak::Reg64 const* h = host_reg(r))
+            mov(dst, *h);
         else
-            mov(dst, reg(r));
+            mov(dst, mem(r));
     }
-    void put(unsigned rd, Xbyak::Reg64 const& src) { mov(reg(rd), src); }
+    void put(unsigned rd, Xbyak::Reg64 const& src)
+    {
+        if (Xbyak::Reg64 const* h = host_reg(rd))
+            mov(*h, src);
+        else
+            mov(mem(rd), src);
+    }
     // rax = sign-extended eax, then to rd (the W forms).
     void put_w(unsigned rd)
     {
@@ -357,7 +460,12 @@ private:
         int32_t const imm = i.imm;
         switch (unfused(i.op)) {
         case Op::Nop: return true;
-        case Op::Lui: mov(reg(i.rd), imm); return true;
+        case Op::Lui:
+            if (Xbyak::Reg64 const* h = host_reg(i.rd))
+                mov(*h, imm);
+            else
+                mov(mem(i.rd), imm);
+            return true;
         case Op::Auipc:
             mov(rax, r11);
             add(rax, int32_t(i.off));
@@ -453,25 +561,46 @@ private:
 
 } // namespace
 
+bool Jit::emit_stubs()
+{
+    constexpr size_t stub_bytes = 256;
+    if (m_code.size() < stub_bytes)
+        return false;
+    try {
+        StubAssembler a(stub_bytes, m_code.data());
+        size_t const exit = a.assemble();
+        m_enter = reinterpret_cast<Enter>(m_code.data());
+        m_exit = m_code.data() + exit;
+        m_used = (a.getSize() + 15) & ~size_t(15);
+    } catch (Xbyak::Error const& e) {
+        log::warn("jit: no entry and exit ({}); interpreting only", e.what());
+        return false;
+    }
+    return true;
+}
+
 JitCode Jit::compile(Block const& b)
 {
-    if (!m_code.data() || b.count < min_prefix)
+    if (!m_code.data())
+        return nullptr;
+    if (!m_enter && !emit_stubs())
         return nullptr;
     size_t const worst = 64 + max_exit_bytes + size_t(b.count) * max_bytes_per_insn;
     if (m_used + worst > m_code.size())
         return nullptr;
     uint8_t* const start = m_code.data() + m_used;
     try {
-        BlockAssembler a(worst, start);
+        BlockAssembler a(worst, start, m_exit);
         // Every label is defined by now, and the buffer is already executable: no ready().
-        if (a.assemble(b) < min_prefix)
+        // A block compiled whole is worth it however short: compiled code chains through it.
+        if (unsigned const n = a.assemble(b); n < min_prefix && n < b.count)
             return nullptr;
         m_used += (a.getSize() + 15) & ~size_t(15);
     } catch (Xbyak::Error const& e) {
         log::debug("jit: block at {:#x} not compiled: {}", b.phys, e.what());
         return nullptr;
     }
-    return reinterpret_cast<JitCode>(start);
+    return start;
 }
 
 #endif
