@@ -82,7 +82,7 @@ void Core::flush_blocks()
 #endif
     m_code_generation_seen = m_mem->code_generation();
     ++m_code_epoch;
-    ++m_fetch_gen; // the jump cache points into the arena, whose blocks are about to be reused
+    renew_fetch_gens(); // the jump cache points into the arena, whose blocks are about to be reused
     m_trim_due = false;
     if (m_arena_used != 0) {
         size_t used = (m_arena_used + page_bytes - 1) & ~(page_bytes - 1);

@@ -51,8 +51,9 @@ struct Block {
 
 // The jump cache: successors by virtual address, for exits to another page and indirect jumps
 // (returns to different callers). An entry holds while its generation is the hart's fetch
-// generation (Core::m_fetch_gen), which changes whenever the fetch translation may have: TLB
-// flushes (sfence.vma, satp writes, remote fences) and switches of the fetch TLB set (privilege).
+// generation (Core::m_fetch_gen): the generation of the current fetch TLB set (privilege), renewed
+// whenever the fetch translation may have changed (TLB flushes: sfence.vma, satp writes, remote
+// fences). Each set has its own, so a trap and its return (U, S, U) leave the user's entries valid.
 // It was filled only after a fetch-TLB hit, which checked the translation and execute permission.
 struct JumpCacheEntry {
     uint64_t vpc;
@@ -257,8 +258,13 @@ private:
     TlbEntry* m_rtlb;
     TlbEntry* m_wtlb;
     TlbEntry* m_xtlb;
-    // Starts at 1; a fresh jump-cache entry (gen 0) is never valid.
-    uint64_t m_fetch_gen { 1 };
+    // Generations of the fetch TLB sets (indexed as m_tlb_fetch) and of the current one; values
+    // are never reused, and a fresh jump-cache entry (gen 0) is never valid.
+    uint64_t m_fetch_gens[4] { 1, 2, 3, 4 };
+    uint64_t m_fetch_gen_next { 5 };
+    unsigned m_fetch_set { 3 };
+    uint64_t m_fetch_gen { 4 };
+    void renew_fetch_gens();
     JumpCacheEntry m_jump_cache[1u << jump_cache_bits] {};
     // Offset in the page and page number both pick the entry: entries of different pages at the
     // same offset (page-aligned functions) do not all collide.

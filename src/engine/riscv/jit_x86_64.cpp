@@ -250,6 +250,28 @@ private:
         leave(value);
     }
 
+    // Jumps into the code of link 0 of b if the jalr target in rax is the block it links (the
+    // interpreter's FOLLOW_INDIRECT: same page, same physical address) and chain_into allows;
+    // else goes on after this code with rax unchanged.
+    void same_page_link_into(Block const& b)
+    {
+        mov(rcx, rax);
+        xor_(rcx, r11);
+        shr(rcx, 12);
+        size_t const other_page = jump_forward(not_equal);
+        mov(rdx, uint64_t(&b.link[0]));
+        mov(rdx, qword[rdx]);
+        mov(ecx, eax);
+        and_(ecx, 0xfff);
+        mov(r9, b.phys & ~0xfffull);
+        or_(rcx, r9);
+        cmp(rcx, qword[rdx + offsetof(Block, phys)]);
+        size_t const other_block = jump_forward(not_equal);
+        chain_into(b, rdx, [&] { mov(r11, rax); });
+        land(other_page);
+        land(other_block);
+    }
+
     // Jumps into the code of the block at the virtual address in rax if the jump cache has it
     // (the interpreter's FOLLOW_JUMP_CACHE: same address, same fetch generation) and chain_into
     // allows; else goes on after this code with rax unchanged.
@@ -300,6 +322,7 @@ private:
             mov(r9, r11);
             add(r9, int32_t(i.off + i.len));
             put(i.rd, r9);
+            same_page_link_into(b);
             jump_cache_into(b);
             put(x_sink, rax);
             leave(count + 2);

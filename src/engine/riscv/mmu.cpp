@@ -41,16 +41,21 @@ void Core::update_tlb_sets()
         dset = 2;
     m_rtlb = m_tlb_read[dset];
     m_wtlb = m_tlb_write[dset];
-    TlbEntry* x = m_tlb_fetch[set_of(priv)];
-    if (x != m_xtlb) {
-        m_xtlb = x;
-        ++m_fetch_gen; // the jump cache was filled for another privilege
-    }
+    m_fetch_set = set_of(priv);
+    m_xtlb = m_tlb_fetch[m_fetch_set];
+    m_fetch_gen = m_fetch_gens[m_fetch_set]; // entries filled at another privilege do not match
+}
+
+void Core::renew_fetch_gens()
+{
+    for (uint64_t& g : m_fetch_gens)
+        g = m_fetch_gen_next++;
+    m_fetch_gen = m_fetch_gens[m_fetch_set];
 }
 
 void Core::flush_tlb()
 {
-    ++m_fetch_gen;
+    renew_fetch_gens();
     std::memset(m_tlb_read, 0xff, sizeof(m_tlb_read));
     std::memset(m_tlb_write, 0xff, sizeof(m_tlb_write));
     std::memset(m_tlb_fetch, 0xff, sizeof(m_tlb_fetch));
@@ -60,7 +65,7 @@ void Core::flush_write_tlb() { std::memset(m_tlb_write, 0xff, sizeof(m_tlb_write
 
 void Core::flush_tlb_page(uint64_t va)
 {
-    ++m_fetch_gen;
+    renew_fetch_gens();
     uint64_t tag = va & ~0xfffull;
     unsigned index = (va >> 12) & tlb_mask;
     for (unsigned s = 0; s < 4; ++s) {
