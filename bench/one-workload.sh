@@ -4,9 +4,9 @@
 # archive appended to its initramfs adds /etc/xenith/tests/one, which the kit's xenith.test hook
 # runs (Linux unpacks concatenated archives, as bench/iobench.py does for iobench).
 #
-#   bench/one-workload.sh [-w ashloop|sha256|bc|forkexec] [-n N] [-r ROUNDS] [-p PREFIX] BINARY...
+#   bench/one-workload.sh [-w ashloop|sha256|gzip|bc|forkexec] [-n N] [-r ROUNDS] [-p PREFIX] BINARY...
 #
-# -n is the workload's size (ashloop: iterations, default 200000; sha256: MiB; bc: scale;
+# -n is the workload's size (ashloop: iterations, default 200000; sha256, gzip: MiB; bc: scale;
 # forkexec: iterations). -p runs each binary under PREFIX (e.g. "valgrind --tool=callgrind").
 # Per run it prints the guest's own time for the workload, the host user/system CPU seconds of
 # the whole process (boot included, from /usr/bin/time) and the guest instructions retired
@@ -39,12 +39,17 @@ for w in $(cat /proc/cmdline); do
 done
 now() { read -r u _ </proc/uptime; echo "$u"; }
 case $work in
-sha256) n=${n:-64} ;; bc) n=${n:-1500} ;; forkexec) n=${n:-1000} ;; *) n=${n:-200000} ;;
+sha256) n=${n:-64} ;; gzip) n=${n:-32} ;; bc) n=${n:-1500} ;; forkexec) n=${n:-1000} ;; *) n=${n:-200000} ;;
 esac
+# gzip's input as the kit's bench makes it (busybox repeated), prepared before the clock starts.
+if [ "$work" = gzip ]; then
+	i=0; while [ $i -lt "$n" ]; do cat /bin/busybox; i=$((i + 1)); done | head -c $((n * 1048576)) >/tmp/one-gzip.dat
+fi
 t0=$(now)
 case $work in
 ashloop)  i=0; while [ $i -lt $n ]; do i=$((i + 1)); done ;;
 sha256)   dd if=/dev/zero bs=1048576 count=$n 2>/dev/null | sha256sum >/dev/null ;;
+gzip)     gzip -c /tmp/one-gzip.dat >/dev/null ;;
 bc)       echo "scale=$n; 4*a(1)" | bc -l >/dev/null ;;
 forkexec) i=0; while [ $i -lt $n ]; do /bin/true; i=$((i + 1)); done ;;
 esac

@@ -106,7 +106,7 @@ void Core::note_idle(uint64_t now, uint64_t sleep_ticks)
 
 CodeCacheStats Core::code_cache_stats() const
 {
-    return { m_arena.size(), m_arena_used, 1u << m_slot_bits, m_flushes, m_idle_trims, m_jit.used(), m_jit_blocks, m_jit_chained };
+    return { m_arena.size(), m_arena_used, 1u << m_slot_bits, m_flushes, m_idle_trims, m_jit.used(), m_jit_blocks, m_jit_chained, m_data_tlb_refills };
 }
 
 // fence.i, remote fence.i and writes to code pages: rather than decoding everything again, each

@@ -80,6 +80,7 @@ struct CodeCacheStats {
     size_t jit_used { 0 };     // bytes of host code compiled since the last flush
     uint64_t jit_blocks { 0 }; // blocks compiled, ever
     uint64_t jit_chained { 0 }; // entries into compiled blocks straight from compiled code, ever
+    uint64_t data_tlb_refills { 0 }; // loads and stores that missed the data TLB, ever
 };
 
 class Hart final : public Vcpu {

@@ -385,8 +385,14 @@ private:
         shl(ecx, 4); // sizeof(TlbEntry)
         mov(r9, rax);
         and_(r9, int32_t(~0xfffll | int64_t(size - 1)));
+        // Way 0, then way 1 (see tlb_data_ways).
+        static_assert(tlb_data_ways == 2);
+        cmp(r9, qword[tlb + rcx]);
+        size_t const way0 = jump_forward(equal);
+        add(ecx, tlb_entries * sizeof(TlbEntry));
         cmp(r9, qword[tlb + rcx]);
         unless(equal, index);
+        land(way0);
         add(rax, qword[tlb + rcx + 8]);
     }
 

@@ -69,10 +69,14 @@ void Core::flush_tlb_page(uint64_t va)
     uint64_t tag = va & ~0xfffull;
     unsigned index = (va >> 12) & tlb_mask;
     for (unsigned s = 0; s < 4; ++s) {
-        for (auto* t : { m_tlb_read, m_tlb_write, m_tlb_fetch }) {
-            if (t[s][index].tag == tag)
-                t[s][index].tag = ~0ull;
+        for (unsigned way = 0; way < tlb_data_ways; ++way) {
+            for (auto* t : { m_tlb_read[s], m_tlb_write[s] }) {
+                if (t[index + way * tlb_entries].tag == tag)
+                    t[index + way * tlb_entries].tag = ~0ull;
+            }
         }
+        if (m_tlb_fetch[s][index].tag == tag)
+            m_tlb_fetch[s][index].tag = ~0ull;
     }
 }
 
@@ -167,9 +171,7 @@ bool Core::load_slow(uint64_t va, unsigned size, uint64_t& out)
     if (!translate(va, Access::Read, data_priv(), pa))
         return false;
     if (uint8_t* host = m_mem->host_ptr(pa, size)) {
-        TlbEntry& e = m_rtlb[(va >> 12) & tlb_mask];
-        e.tag = va & ~0xfffull;
-        e.addend = uint64_t(host - (pa & 0xfff)) - e.tag;
+        data_tlb_fill(m_rtlb, va, uint64_t(host - (pa & 0xfff)) - (va & ~0xfffull));
         uint64_t v = 0;
         std::memcpy(&v, host, size);
         out = v;
@@ -218,9 +220,7 @@ bool Core::store_slow(uint64_t va, unsigned size, uint64_t value)
             m_code_written = true; // back to the run loop, which sees the new code generation
             return true;
         }
-        TlbEntry& e = m_wtlb[(va >> 12) & tlb_mask];
-        e.tag = va & ~0xfffull;
-        e.addend = uint64_t(host - (pa & 0xfff)) - e.tag;
+        data_tlb_fill(m_wtlb, va, uint64_t(host - (pa & 0xfff)) - (va & ~0xfffull));
         std::memcpy(host, &value, size);
         return true;
     }
@@ -239,9 +239,8 @@ uint8_t* Core::atomic_ptr(uint64_t va, unsigned size, Access access)
         return nullptr;
     }
     TlbEntry* tlb = access == Access::Read ? m_rtlb : m_wtlb;
-    TlbEntry& e = tlb[(va >> 12) & tlb_mask];
-    if (XENITH_LIKELY(e.tag == (va & ~0xfffull)))
-        return reinterpret_cast<uint8_t*>(va + e.addend);
+    if (TlbEntry const* e = data_tlb_hit(tlb, va, va & ~0xfffull))
+        return reinterpret_cast<uint8_t*>(va + e->addend);
     uint64_t pa;
     if (!translate(va, access, data_priv(), pa))
         return nullptr;
@@ -255,8 +254,7 @@ uint8_t* Core::atomic_ptr(uint64_t va, unsigned size, Access access)
         m_code_written = true;
         return host;
     }
-    e.tag = va & ~0xfffull;
-    e.addend = uint64_t(host - (pa & 0xfff)) - e.tag;
+    data_tlb_fill(tlb, va, uint64_t(host - (pa & 0xfff)) - (va & ~0xfffull));
     return host;
 }
 

@@ -508,6 +508,35 @@ done:
     expect_alike(source);
 }
 
+// Calls and returns chain inside compiled code: a call to a function in another page (through
+// the jump cache) and its return (a jalr: the jump cache for another page, the block's own link
+// in the same page) go straight on into the compiled successor, as direct branches do.
+TEST(Jit, CallsAndReturnsChainInCompiledCode)
+{
+    for (bool other_page : { true, false }) {
+        SCOPED_TRACE(other_page ? "function in another page" : "function in the same page");
+        std::string const f = R"(
+f:
+    addi t2, t2, 1
+    ret
+)";
+        std::string source = std::string(prelude) + "    li t1, 100000\n    j loop\n"
+            + (other_page ? "" : f) + R"(
+loop:
+    addi t1, t1, -1
+    call f
+    bnez t1, loop
+)" + epilogue + (other_page ? "    .balign 4096\n" + f : "");
+        TestMachine m(nullptr, 16u << 20, 0, 1);
+        m.load(source);
+        m.run_to_exit();
+        EXPECT_EQ(m.reg(t2), 100000u);
+        // Three blocks an iteration (the call, the function, the branch after the return): all
+        // three exits chain, but one in each budget of 256 blocks.
+        EXPECT_GT(m.hart->code_cache_stats().jit_chained, 290000u);
+    }
+}
+
 // A store into code that a compiled block runs takes the slow path (code pages are not in the
 // write TLB), and after fence.i the new instruction runs.
 TEST(Jit, StoreToCompiledCodeIsSeenAfterFenceI)
