@@ -305,7 +305,7 @@ enter:
         jit_chain.chained = 0;
         jit_chain.block = b;
         jit_chain.pc = bpc;
-        uint32_t const r = m_jit.run(b->jit, xr, m_rtlb, m_wtlb, bpc, &jit_chain);
+        uint32_t const r = m_jit.run(b->jit, xr, m_rtlb, m_wtlb, &jit_chain);
         // Compiled blocks may have gone on into each other: r is about the last one.
         b = jit_chain.block;
         bpc = jit_chain.pc;

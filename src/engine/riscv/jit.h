@@ -28,7 +28,7 @@ struct JitChain {
     uint64_t retired;                        // out: instructions of the blocks left behind
     uint64_t chained;                        // out: jumps from compiled code into compiled code
     Block* block;                            // in/out: the block being run
-    uint64_t pc;                             // in/out: its virtual address
+    uint64_t pc;                             // in/out: its virtual address (auipc, links)
 };
 
 // Where a block's host code starts; entered only through Jit::run.
@@ -62,19 +62,18 @@ public:
     void flush();
     size_t used() const { return m_used; }
 
-    // Runs compiled code (from compile() since the last flush). x: the register file (x0..x31
-    // and the write sink); rtlb/wtlb: the current read and write TLB sets; pc: the block's
-    // virtual address (auipc, jal's link).
-    uint32_t run(JitCode code, uint64_t* x, TlbEntry const* rtlb, TlbEntry const* wtlb, uint64_t pc, JitChain* chain) const
+    // Runs compiled code (from compile() since the last flush) of the block at chain->pc. x: the
+    // register file (x0..x31 and the write sink); rtlb/wtlb: the current read and write TLB sets.
+    uint32_t run(JitCode code, uint64_t* x, TlbEntry const* rtlb, TlbEntry const* wtlb, JitChain* chain) const
     {
-        return m_enter(x, rtlb, wtlb, pc, chain, code);
+        return m_enter(x, rtlb, wtlb, chain, code);
     }
 
     // Instructions a compiled prefix must have to be worth a call.
     static constexpr unsigned min_prefix = 2;
 
 private:
-    using Enter = uint32_t (*)(uint64_t* x, TlbEntry const* rtlb, TlbEntry const* wtlb, uint64_t pc, JitChain* chain, JitCode code);
+    using Enter = uint32_t (*)(uint64_t* x, TlbEntry const* rtlb, TlbEntry const* wtlb, JitChain* chain, JitCode code);
     // Emits the shared entry and exit at the start of an empty buffer.
     bool emit_stubs();
 

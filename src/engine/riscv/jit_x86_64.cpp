@@ -1,5 +1,5 @@
 // Jit on x86-64 hosts, with Xbyak as the assembler: a block's compilable start becomes host code
-// that compiled blocks jump between. Six guest registers live in host registers meanwhile (loaded
+// that compiled blocks jump between. Seven guest registers live in host registers meanwhile (loaded
 // by the shared entry, stored back by the shared exit), the rest in the interpreter's register
 // file, so either side can stop or continue at any instruction boundary.
 #include "engine/riscv/jit.h"
@@ -89,27 +89,28 @@ namespace {
 using namespace Xbyak::util;
 
 // Guest registers kept in host registers while compiled code runs: the ones GCC's RISC-V code
-// uses most (the stack pointer, the frame pointer, the first argument and return value, and the
-// temporaries it allocates first), in the six callee-saved host registers.
+// uses most (counted over the kit's CPU workloads: a5, a4, a3, a2, a1, a0, then sp), in the six
+// callee-saved host registers and r11.
 Xbyak::Reg64 const* host_reg(unsigned r)
 {
     switch (r) {
     case 2: return &rbx;  // sp
-    case 8: return &rbp;  // s0
-    case 10: return &r12; // a0
+    case 10: return &rbp; // a0
+    case 11: return &r11; // a1
+    case 12: return &r12; // a2
     case 13: return &r13; // a3
     case 14: return &r14; // a4
     case 15: return &r15; // a5
     default: return nullptr;
     }
 }
-constexpr unsigned mapped_regs[] = { 2, 8, 10, 13, 14, 15 };
+constexpr unsigned mapped_regs[] = { 2, 10, 11, 12, 13, 14, 15 };
 
 // Registers of compiled code: rdi = x (the register file), rsi = the read TLB set, r10 = the
-// write TLB set, r11 = the running block's virtual pc, r8 = the JitChain; rax, rcx, rdx and r9
-// are scratch. The shared entry (System V arguments x, rtlb, wtlb, pc, chain, code) saves the
-// callee-saved registers, loads the mapped guest registers and jumps to the code; every way out
-// jumps to the shared exit with the return value in eax, which stores them back.
+// write TLB set, r8 = the JitChain (whose pc is the running block's virtual address); rax, rcx,
+// rdx and r9 are scratch. The shared entry (System V arguments x, rtlb, wtlb, chain, code) saves
+// the callee-saved registers, loads the mapped guest registers and jumps to the code; every way
+// out jumps to the shared exit with the return value in eax, which stores them back.
 class StubAssembler : public Xbyak::CodeGenerator {
 public:
     StubAssembler(size_t size, uint8_t* where)
@@ -124,14 +125,14 @@ public:
             push(*r);
         for (unsigned g : mapped_regs)
             mov(*host_reg(g), qword[rdi + 8 * g]);
-        mov(r11, rcx);
         mov(r10, rdx);
-        jmp(r9);
+        mov(rax, r8);
+        mov(r8, rcx);
+        jmp(rax);
         align(16);
         size_t const exit = getSize();
         for (unsigned g : mapped_regs)
             mov(qword[rdi + 8 * g], *host_reg(g));
-        mov(qword[r8 + offsetof(JitChain, pc)], r11);
         for (auto r : { &r15, &r14, &r13, &r12, &rbp, &rbx })
             pop(*r);
         ret();
@@ -203,7 +204,7 @@ private:
     }
 
     // Jumps into the compiled code of the block in `next` (a Block*) if the interpreter would go
-    // on into it, with set_pc() making r11 its virtual address; else goes on after this code.
+    // on into it, with set_pc() making JitChain::pc its virtual address; else goes on after this code.
     // Clobbers rcx and r9.
     template<typename SetPc>
     void chain_into(Block const& b, Xbyak::Reg64 const& next, SetPc set_pc)
@@ -243,8 +244,8 @@ private:
     {
         mov(rax, uint64_t(&b.link[slot]));
         mov(rax, qword[rax]);
-        chain_into(b, rax, [&] { add(r11, int32_t(delta)); });
-        mov(rax, r11);
+        chain_into(b, rax, [&] { add(pc(), int32_t(delta)); });
+        mov(rax, pc());
         add(rax, int32_t(delta));
         jump_cache_into(b);
         leave(value);
@@ -256,7 +257,7 @@ private:
     void same_page_link_into(Block const& b)
     {
         mov(rcx, rax);
-        xor_(rcx, r11);
+        xor_(rcx, pc());
         shr(rcx, 12);
         size_t const other_page = jump_forward(not_equal);
         mov(rdx, uint64_t(&b.link[0]));
@@ -267,7 +268,7 @@ private:
         or_(rcx, r9);
         cmp(rcx, qword[rdx + offsetof(Block, phys)]);
         size_t const other_block = jump_forward(not_equal);
-        chain_into(b, rdx, [&] { mov(r11, rax); });
+        chain_into(b, rdx, [&] { mov(pc(), rax); });
         land(other_page);
         land(other_block);
     }
@@ -295,7 +296,7 @@ private:
         cmp(r9, qword[rdx + offsetof(JumpCacheEntry, gen)]);
         size_t const stale = jump_forward(not_equal);
         mov(rdx, qword[rdx + offsetof(JumpCacheEntry, block)]);
-        chain_into(b, rdx, [&] { mov(r11, rax); });
+        chain_into(b, rdx, [&] { mov(pc(), rax); });
         land(miss);
         land(stale);
     }
@@ -306,7 +307,7 @@ private:
     {
         Op const op = unfused(i.op);
         if (op == Op::Jal) {
-            mov(rax, r11);
+            mov(rax, pc());
             add(rax, int32_t(i.off + i.len));
             put(i.rd, rax);
             chain_exit(b, 0, int64_t(i.off) + i.imm, count);
@@ -319,7 +320,7 @@ private:
             if (i.imm)
                 add(rax, i.imm);
             and_(rax, -2);
-            mov(r9, r11);
+            mov(r9, pc());
             add(r9, int32_t(i.off + i.len));
             put(i.rd, r9);
             same_page_link_into(b);
@@ -346,6 +347,8 @@ private:
     }
 
 
+    // The running block's virtual address.
+    Xbyak::Address pc() const { return qword[r8 + offsetof(JitChain, pc)]; }
     // Guest register r in the register file (for those not in a host register).
     Xbyak::Address mem(unsigned r) const { return qword[rdi + 8 * r]; }
 
@@ -496,7 +499,7 @@ private:
                 mov(mem(i.rd), imm);
             return true;
         case Op::Auipc:
-            mov(rax, r11);
+            mov(rax, pc());
             add(rax, int32_t(i.off));
             add(rax, imm);
             put(i.rd, rax);
