@@ -113,7 +113,7 @@ Block* Core::execute(Block* b)
     int budget = m_countdown;
     m_code_written = false;
     Insn const* i;
-    JitChain jit_chain { epoch, &m_pending, m_jump_cache, &m_fetch_gen, 0, 0, 0, nullptr, 0 };
+    JitChain jit_chain { epoch, &m_pending, m_jump_cache, &m_fetch_gen, 0, 0, nullptr, 0 };
 
 #define R1 xr[i->rs1]
 #define R2 xr[i->rs2]
@@ -302,16 +302,16 @@ enter:
     if (b->jit) {
         jit_chain.budget = budget;
         jit_chain.retired = 0;
-        jit_chain.chained = 0;
         jit_chain.block = b;
         jit_chain.pc = bpc;
         uint32_t const r = m_jit.run(b->jit, xr, m_rtlb, m_wtlb, &jit_chain);
         // Compiled blocks may have gone on into each other: r is about the last one.
         b = jit_chain.block;
         bpc = jit_chain.pc;
+        // Each jump from compiled code into compiled code took one block of the budget.
+        m_jit_chained += uint64_t(budget - jit_chain.budget);
         budget = int(jit_chain.budget);
         instret += jit_chain.retired;
-        m_jit_chained += jit_chain.chained;
         if (XENITH_LIKELY(r >= b->count)) {
             instret += b->count;
             if (r == b->count) {

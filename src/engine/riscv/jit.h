@@ -25,8 +25,8 @@ struct JitChain {
     JumpCacheEntry const* jump_cache;        // in: the core's jump cache (jalr targets)
     uint64_t const* fetch_gen;               // in: the generation its entries must have
     int64_t budget;                          // in/out: blocks left before the run loop's service
+                                             // (one taken by each jump into compiled code)
     uint64_t retired;                        // out: instructions of the blocks left behind
-    uint64_t chained;                        // out: jumps from compiled code into compiled code
     Block* block;                            // in/out: the block being run
     uint64_t pc;                             // in/out: its virtual address (auipc, links)
 };

@@ -223,7 +223,6 @@ private:
         sub(qword[r8 + offsetof(JitChain, budget)], 1);
         fails[3] = jump_forward(less);
         add(qword[r8 + offsetof(JitChain, retired)], int32_t(b.count));
-        add(qword[r8 + offsetof(JitChain, chained)], 1);
         mov(qword[r8 + offsetof(JitChain, block)], next);
 #ifdef XENITH_BLOCK_PROFILE
         add(qword[next + offsetof(Block, hits)], 1); // as the interpreter's enter: does
@@ -492,6 +491,12 @@ private:
         int32_t const imm = i.imm;
         switch (unfused(i.op)) {
         case Op::Nop: return true;
+        case Op::Fence:
+            // As the interpreter's op_Fence: x86-TSO only reorders a store with a later load, so
+            // only a fence ordering W or O before R or I (other than FENCE.TSO) needs mfence.
+            if ((imm & 0x50) && (imm & 0x0a) && ((imm >> 8) & 0xf) != 8)
+                mfence();
+            return true;
         case Op::Lui:
             if (Xbyak::Reg64 const* h = host_reg(i.rd))
                 mov(*h, imm);

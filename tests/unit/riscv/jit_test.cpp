@@ -329,20 +329,25 @@ bool compiles(Jit& jit, std::string const& source)
     return jit.compile(*b) != nullptr;
 }
 
-// Blocks of two instructions, the shortest compiled, with the longest code: a load or store
-// with its TLB check (registers far into the file, whose offsets take 32 bits), then a
-// conditional branch, whose two exits each may chain into the next block.
+// Short blocks with the longest code: a load or store with its two-way TLB check (registers
+// far into the file, whose offsets take 32 bits), then a conditional branch, whose two exits
+// each may chain into the next block through its link or the jump cache. A block of its exit
+// alone is compiled too (compiled code chains through it); a block whose compilable start is
+// one instruction before the interpreter's part is not (a call for one instruction).
 TEST(Jit, ShortBlocksWithTheLongestCodeAreCompiled)
 {
     Jit jit(1 << 20);
+    char const* const exits[] = { "bne t6, t5, .+4000", "bltu t5, t6, .-4000", "jal t6, .+100000", "jalr t6, 2047(t5)" };
     for (char const* first : { "ld t6, 2040(t5)", "sd t6, -2048(t5)", "lw s10, 1(s11)", "mulhsu t6, t5, t4",
-             "divw t6, t5, t4", "addi t6, t5, -1" }) {
-        for (char const* last : { "bne t6, t5, .+4000", "bltu t5, t6, .-4000", "jal t6, .+100000", "jalr t6, 2047(t5)",
-                 "add t6, t6, t5" }) {
+             "divw t6, t5, t4", "addi t6, t5, -1", "fence rw, rw", "fence w, r", "fence.tso" }) {
+        for (char const* last : { exits[0], exits[1], exits[2], exits[3], "add t6, t6, t5" }) {
             std::string source = std::string(first) + "\n" + last + "\n";
             EXPECT_TRUE(compiles(jit, source)) << source;
         }
     }
+    for (char const* alone : exits)
+        EXPECT_TRUE(compiles(jit, std::string(alone) + "\n")) << alone;
+    EXPECT_FALSE(compiles(jit, "ld t6, 2040(t5)\ncsrr t6, mscratch\n"));
 }
 
 // A load that faults in a compiled block (the loop walks off the end of RAM): the trap's pc,
