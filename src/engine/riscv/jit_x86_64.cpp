@@ -41,9 +41,9 @@ Op unfused(Op op)
 // plus its out-of-line exit.
 constexpr size_t max_bytes_per_insn = 96;
 // Bytes of the block's exit beyond that: a conditional branch has two chained exits (chain_exit,
-// ~280 bytes each with the jump-cache lookup), which a short block's share of max_bytes_per_insn
-// does not cover.
-constexpr size_t max_exit_bytes = 768;
+// ~400 bytes each with the patchable jump and the jump-cache lookup), which a short block's share
+// of max_bytes_per_insn does not cover.
+constexpr size_t max_exit_bytes = 1024;
 
 } // namespace
 
@@ -236,14 +236,68 @@ private:
             land(fails[k]);
     }
 
+    // movabs r9, imm64 with the immediate patched later; returns the immediate's offset.
+    size_t mov_r9_patchable()
+    {
+        db(0x49); // REX.W + B
+        db(0xb9); // mov r9, imm64
+        size_t const at = getSize();
+        dq(0);
+        return at;
+    }
+
     // Leaves through link `slot` of b to the block at pc + delta, returning `value` (see
     // JitCode), or jumps into that block's code: through the link, else (another page, or not
     // linked yet) through the jump cache.
+    //
+    // The link's first jump from here also patches a direct one in front (QEMU's goto_tb): the
+    // successor's Block and code and the code epoch they are valid for become immediates, so
+    // later jumps load and compare one word (the epoch, which any flush or code write moves on)
+    // instead of following the link to the block and its code, and jump without an indirect
+    // branch. Only a link (same page: a fixed physical target) is patched, never a jump-cache
+    // successor, whose translation may change without the epoch.
     void chain_exit(Block const& b, unsigned slot, int64_t delta, unsigned value)
     {
+        // The patched jump: epoch 0 until the first patch, never a code epoch (they start at 1).
+        size_t const epoch_imm = mov_r9_patchable();
+        cmp(r9, qword[r8 + offsetof(JitChain, epoch)]);
+        size_t const unpatched = jump_forward(not_equal);
+        mov(r9, qword[r8 + offsetof(JitChain, pending)]);
+        mov(r9d, dword[r9]);
+        test(r9d, r9d);
+        size_t const pending = jump_forward(not_equal);
+        sub(qword[r8 + offsetof(JitChain, budget)], 1);
+        size_t const spent = jump_forward(less);
+        add(qword[r8 + offsetof(JitChain, retired)], int32_t(b.count));
+        size_t const next_imm = mov_r9_patchable();
+        mov(qword[r8 + offsetof(JitChain, block)], r9);
+#ifdef XENITH_BLOCK_PROFILE
+        add(qword[r9 + offsetof(Block, hits)], 1); // as the interpreter's enter: does
+#endif
+        add(pc(), int32_t(delta));
+        db(0xe9); // jmp rel32
+        size_t const jump_rel = getSize();
+        dd(0);
+        land(spent);
+        add(qword[r8 + offsetof(JitChain, budget)], 1);
+        land(unpatched);
+        land(pending);
+
         mov(rax, uint64_t(&b.link[slot]));
         mov(rax, qword[rax]);
-        chain_into(b, rax, [&] { add(pc(), int32_t(delta)); });
+        chain_into(b, rax, [&] {
+            add(pc(), int32_t(delta));
+            // Patch the jump above: rax = the successor, rcx = its code (see chain_into).
+            uint8_t const* const code = getCode();
+            mov(r9, uint64_t(code + epoch_imm));
+            mov(rdx, qword[r8 + offsetof(JitChain, epoch)]);
+            mov(qword[r9], rdx);
+            mov(qword[r9 + int32_t(next_imm - epoch_imm)], rax);
+            mov(rdx, rcx);
+            sub(rdx, r9);
+            sub(rdx, int32_t(jump_rel + 4 - epoch_imm));
+            mov(dword[r9 + int32_t(jump_rel - epoch_imm)], edx);
+        });
         mov(rax, pc());
         add(rax, int32_t(delta));
         jump_cache_into(b);
