@@ -70,6 +70,8 @@ void Core::init_block_cache(size_t arena_bytes)
     m_slots = reinterpret_cast<Slot*>(m_slot_map.data());
     m_arena = map_or_die(arena_bytes, "block cache arena");
     m_arena_used = 0;
+    m_jump_cache_map = map_or_die(sizeof(JumpCacheEntry) << jump_cache_bits, "jump cache");
+    m_jump_cache = reinterpret_cast<JumpCacheEntry*>(m_jump_cache_map.data());
 }
 
 // The whole cache goes at once (QEMU's tb_flush): no block may still be running, which holds
@@ -93,6 +95,9 @@ void Core::flush_blocks()
     if (!m_slot_map.discard(0, m_slot_map.size()))
         std::memset(m_slot_map.data(), 0, m_slot_map.size());
     m_arena_used = 0;
+    // Its entries all point into the arena and are stale by now (renew_fetch_gens above).
+    if (!m_jump_cache_map.discard(0, m_jump_cache_map.size()))
+        log::debug("block cache: could not release the jump cache's pages");
     m_jit.flush(); // compiled code belongs to the blocks just dropped
 }
 

@@ -60,7 +60,9 @@ struct JumpCacheEntry {
     Block* block;
     uint64_t gen;
 };
-inline constexpr unsigned jump_cache_bits = 10;
+// 4096 entries: with 1024, the returns of a busy program's calls (busybox ash's interpreter loop)
+// evicted each other, and most jalr exits missed.
+inline constexpr unsigned jump_cache_bits = 12;
 
 struct TlbEntry {
     uint64_t tag;    // virtual page address; low bits never set, so ~0 is invalid
@@ -288,7 +290,10 @@ private:
     unsigned m_fetch_set { 3 };
     uint64_t m_fetch_gen { 4 };
     void renew_fetch_gens();
-    JumpCacheEntry m_jump_cache[1u << jump_cache_bits] {};
+    // 96 KiB, mapped lazily and handed back to the kernel with the block cache (a fresh page
+    // reads as gen 0: no entry is valid).
+    Mapping m_jump_cache_map;
+    JumpCacheEntry* m_jump_cache { nullptr };
     // Offset in the page and page number both pick the entry: entries of different pages at the
     // same offset (page-aligned functions) do not all collide.
     JumpCacheEntry& jump_cache_at(uint64_t vpc)
