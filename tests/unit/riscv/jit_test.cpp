@@ -456,7 +456,7 @@ loop:
         m.load(source);
         m.run_to_exit();
         EXPECT_EQ(m.reg(t2), 100000u);
-        // Every iteration but the first few and one in each budget of 256 blocks goes straight
+        // Every iteration but the first few and one in each budget of 1024 blocks goes straight
         // from compiled code into compiled code.
         EXPECT_GT(m.hart->code_cache_stats().jit_chained, 99000u);
     }
@@ -537,7 +537,7 @@ loop:
         m.run_to_exit();
         EXPECT_EQ(m.reg(t2), 100000u);
         // Three blocks an iteration (the call, the function, the branch after the return): all
-        // three exits chain, but one in each budget of 256 blocks.
+        // three exits chain, but one in each budget of 1024 blocks.
         EXPECT_GT(m.hart->code_cache_stats().jit_chained, 290000u);
     }
 }
