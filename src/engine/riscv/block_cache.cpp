@@ -86,6 +86,7 @@ void Core::flush_blocks()
     ++m_code_epoch;
     renew_fetch_gens(); // the jump cache points into the arena, whose blocks are about to be reused
     m_trim_due = false;
+    m_flush_due = false;
     if (m_arena_used != 0) {
         size_t used = (m_arena_used + page_bytes - 1) & ~(page_bytes - 1);
         if (!m_arena.discard(0, std::min(used, m_arena.size())))

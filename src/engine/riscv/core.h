@@ -318,6 +318,7 @@ private:
     uint64_t m_idle_trims { 0 };
     IdleTrimPolicy m_idle_trim;
     bool m_trim_due { false };   // set in WFI, done by service(): no block is in use there
+    bool m_flush_due { false };  // the JIT's buffer is full: service() flushes
     void init_block_cache(size_t arena_bytes);
 #ifdef XENITH_BLOCK_PROFILE
     struct BlockProfile {

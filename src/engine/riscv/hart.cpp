@@ -90,6 +90,10 @@ std::optional<VcpuExit> Core::service()
         ++m_idle_trims;
         log::debug("hart {}: idle, dropping {} KiB of decoded blocks (trim {})", hart_id, m_arena_used >> 10, m_idle_trims);
         flush_blocks();
+    } else if (XENITH_UNLIKELY(m_flush_due)) {
+        ++m_flushes;
+        log::debug("hart {}: compiled code buffer full ({} KiB), flushing blocks and code", hart_id, m_jit.used() >> 10);
+        flush_blocks();
     }
     uint32_t p = m_pending.exchange(0, std::memory_order_acq_rel);
     if (p & req_tlb)

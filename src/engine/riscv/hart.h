@@ -75,7 +75,7 @@ struct CodeCacheStats {
     size_t capacity { 0 };   // arena budget in bytes
     size_t used { 0 };       // bytes of decoded blocks since the last flush
     unsigned slots { 0 };    // lookup-table entries
-    uint64_t flushes { 0 };  // whole-cache flushes because the arena was full
+    uint64_t flushes { 0 };  // whole-cache flushes because the arena or the JIT's buffer was full
     uint64_t idle_trims { 0 }; // flushes of an idle hart's blocks (see idle_trim.h)
     size_t jit_used { 0 };     // bytes of host code compiled since the last flush
     uint64_t jit_blocks { 0 }; // blocks compiled, ever

@@ -99,6 +99,10 @@ void Core::compile_hot(Block* b)
     if (b->cacheable && !m_trace) {
         b->jit = m_jit.compile(*b);
         m_jit_blocks += b->jit != nullptr;
+        // Out of room for code: the next service flushes blocks and code (QEMU's tb_flush when
+        // its code buffer is full), else nothing that gets hot from now on would be compiled.
+        if (XENITH_UNLIKELY(m_jit.full()))
+            m_flush_due = true;
     }
 }
 

@@ -61,6 +61,9 @@ public:
     // gives the pages back to the kernel.
     void flush();
     size_t used() const { return m_used; }
+    // A block was turned away for want of room since the last flush: the owner should flush
+    // (with its block cache) so that what is hot now gets compiled.
+    bool full() const { return m_full; }
 
     // Runs compiled code (from compile() since the last flush) of the block at chain->pc. x: the
     // register file (x0..x31 and the write sink); rtlb/wtlb: the current read and write TLB sets.
@@ -79,6 +82,7 @@ private:
 
     Mapping m_code;
     size_t m_used { 0 };
+    bool m_full { false };
     Enter m_enter { nullptr };
     uint8_t const* m_exit { nullptr };
 };

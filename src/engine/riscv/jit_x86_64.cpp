@@ -73,6 +73,7 @@ void Jit::flush()
     if (m_used != 0 && !m_code.discard(0, std::min((m_used + 4095) & ~size_t(4095), m_code.size())))
         log::debug("jit: could not release the code buffer's pages");
     m_used = 0;
+    m_full = false;
     m_enter = nullptr;
     m_exit = nullptr;
 }
@@ -677,8 +678,10 @@ JitCode Jit::compile(Block const& b)
     if (!m_enter && !emit_stubs())
         return nullptr;
     size_t const worst = 64 + max_exit_bytes + size_t(b.count) * max_bytes_per_insn;
-    if (m_used + worst > m_code.size())
+    if (m_used + worst > m_code.size()) {
+        m_full = true;
         return nullptr;
+    }
     uint8_t* const start = m_code.data() + m_used;
     try {
         BlockAssembler a(worst, start, m_exit);

@@ -542,6 +542,28 @@ loop:
     }
 }
 
+// More hot code than the code buffer holds (300 two-instruction blocks, ~450 bytes of host code
+// each, in a 64 KiB buffer; their decoded blocks fit the arena): once the buffer is full, the
+// next service flushes blocks and code, so that what is hot keeps being compiled instead of
+// being interpreted until the arena happens to fill.
+TEST(Jit, FullCodeBufferIsFlushedSoHotCodeIsCompiledAgain)
+{
+    std::string source = std::string(prelude) + "    li t1, 200\nloop:\n";
+    for (unsigned k = 0; k < 300; ++k)
+        source += "    addi t2, t2, 1\n    j 1f\n1:\n";
+    source += "    addi t1, t1, -1\n    bnez t1, loop\n" + std::string(epilogue);
+    constexpr size_t cache_bytes = 64 << 10;
+    expect_alike(source, false, cache_bytes);
+    TestMachine m(nullptr, 16u << 20, cache_bytes, 1);
+    m.load(source);
+    m.run_to_exit();
+    EXPECT_EQ(m.reg(t2), 60000u);
+    CodeCacheStats const stats = m.hart->code_cache_stats();
+    EXPECT_GT(stats.flushes, 0u);
+    // One buffer holds about 140 of the 300; without the flush no more were ever compiled.
+    EXPECT_GT(stats.jit_blocks, 300u);
+}
+
 // A store into code that a compiled block runs takes the slow path (code pages are not in the
 // write TLB), and after fence.i the new instruction runs.
 TEST(Jit, StoreToCompiledCodeIsSeenAfterFenceI)
