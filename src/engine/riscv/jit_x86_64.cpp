@@ -39,7 +39,7 @@ Op unfused(Op op)
 
 // Host code bytes one instruction may take at most (a TLB-checked load or store is the longest),
 // plus its out-of-line exit.
-constexpr size_t max_bytes_per_insn = 96;
+constexpr size_t max_bytes_per_insn = 112;
 // Bytes of the block's exit beyond that: a conditional branch has two chained exits (chain_exit,
 // ~400 bytes each with the patchable jump and the jump-cache lookup), which a short block's share
 // of max_bytes_per_insn does not cover.
@@ -477,6 +477,50 @@ private:
         }
     }
 
+    enum class Amo { Swap, Add, Xor, And, Or, Min, Max, Minu, Maxu };
+
+    // An AMO on the write TLB's fast path (a miss, a misaligned address, a device or a code page
+    // leaves through exit `index`: the interpreter's handler does it whole). x86's locked
+    // instructions are full barriers, which covers aq and rl. Swap and add are one instruction;
+    // the others a compare-and-swap loop, as the interpreter's.
+    void amo(Insn const& i, unsigned size, Amo op, unsigned index)
+    {
+        bool const w = size == 4;
+        translate(i, size, r10, index);
+        get(r9, i.rs2);
+        auto r9s = [&] { return w ? Xbyak::Reg(r9d) : Xbyak::Reg(r9); };
+        if (op == Amo::Swap) {
+            xchg(w ? dword[rax] : qword[rax], r9s());
+        } else if (op == Amo::Add) {
+            lock();
+            xadd(w ? dword[rax] : qword[rax], r9s());
+        } else {
+            auto a = [&] { return w ? Xbyak::Reg(eax) : Xbyak::Reg(rax); };
+            auto d = [&] { return w ? Xbyak::Reg(edx) : Xbyak::Reg(rdx); };
+            mov(rcx, rax);
+            mov(a(), w ? dword[rcx] : qword[rcx]);
+            size_t const retry = getSize();
+            mov(d(), a());
+            switch (op) {
+            case Amo::Xor: xor_(d(), r9s()); break;
+            case Amo::And: and_(d(), r9s()); break;
+            case Amo::Or: or_(d(), r9s()); break;
+            case Amo::Min: cmp(d(), r9s()); cmovg(d(), r9s()); break;
+            case Amo::Max: cmp(d(), r9s()); cmovl(d(), r9s()); break;
+            case Amo::Minu: cmp(d(), r9s()); cmova(d(), r9s()); break;
+            default: cmp(d(), r9s()); cmovb(d(), r9s()); break; // Maxu
+            }
+            lock();
+            cmpxchg(w ? dword[rcx] : qword[rcx], d()); // else eax = the value found: again
+            db(not_equal);
+            db(uint8_t(int8_t(retry - (getSize() + 1))));
+            mov(r9, rax);
+        }
+        if (w)
+            movsxd(r9, r9d);
+        put(i.rd, r9);
+    }
+
     // rax = rs1 op rs2 for the two-operand integer forms.
     template<typename Emit>
     void binary(Insn const& i, Emit emit)
@@ -629,6 +673,25 @@ private:
         case Op::Sllw: shift(i, [&] { shl(eax, cl); put_w(i.rd); }); return true;
         case Op::Srlw: shift(i, [&] { shr(eax, cl); put_w(i.rd); }); return true;
         case Op::Sraw: shift(i, [&] { sar(eax, cl); put_w(i.rd); }); return true;
+
+        case Op::AmoswapW: amo(i, 4, Amo::Swap, index); return true;
+        case Op::AmoaddW: amo(i, 4, Amo::Add, index); return true;
+        case Op::AmoxorW: amo(i, 4, Amo::Xor, index); return true;
+        case Op::AmoandW: amo(i, 4, Amo::And, index); return true;
+        case Op::AmoorW: amo(i, 4, Amo::Or, index); return true;
+        case Op::AmominW: amo(i, 4, Amo::Min, index); return true;
+        case Op::AmomaxW: amo(i, 4, Amo::Max, index); return true;
+        case Op::AmominuW: amo(i, 4, Amo::Minu, index); return true;
+        case Op::AmomaxuW: amo(i, 4, Amo::Maxu, index); return true;
+        case Op::AmoswapD: amo(i, 8, Amo::Swap, index); return true;
+        case Op::AmoaddD: amo(i, 8, Amo::Add, index); return true;
+        case Op::AmoxorD: amo(i, 8, Amo::Xor, index); return true;
+        case Op::AmoandD: amo(i, 8, Amo::And, index); return true;
+        case Op::AmoorD: amo(i, 8, Amo::Or, index); return true;
+        case Op::AmominD: amo(i, 8, Amo::Min, index); return true;
+        case Op::AmomaxD: amo(i, 8, Amo::Max, index); return true;
+        case Op::AmominuD: amo(i, 8, Amo::Minu, index); return true;
+        case Op::AmomaxuD: amo(i, 8, Amo::Maxu, index); return true;
 
         case Op::Sh1add: binary(i, [&] { lea(rax, ptr[r9 + rax * 2]); }); return true;
         case Op::Sh2add: binary(i, [&] { lea(rax, ptr[r9 + rax * 4]); }); return true;

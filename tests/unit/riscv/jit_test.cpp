@@ -246,7 +246,16 @@ private:
         static constexpr char const* loads[] = { "lb", "lbu", "lh", "lhu", "lw", "lwu", "ld" };
         static constexpr char const* stores[] = { "sb", "sh", "sw", "sd" };
         static constexpr unsigned load_size[] = { 1, 1, 2, 2, 4, 4, 8 };
-        switch (pick(12)) {
+        switch (pick(13)) {
+        case 12: {
+            // An AMO on the data page's first word (in rich programs now and then on the code
+            // page's data, which compiled code leaves to the interpreter).
+            static constexpr char const* amos[] = { "swap", "add", "xor", "and", "or", "min", "max", "minu", "maxu" };
+            static constexpr char const* order[] = { "", ".aq", ".rl", ".aqrl" };
+            bool const code = m_rich && pick(4) == 0;
+            return asm_line("    amo{}.{}{} {}, {}, ({})\n", amos[pick(std::size(amos))], pick(2) ? "w" : "d",
+                order[pick(4)], dst(), src(), code ? "t6" : "s0");
+        }
         case 0: case 1: case 2:
             return asm_line("    {} {}, {}, {}\n", rr[pick(std::size(rr))], dst(), src(), src());
         case 3: case 4:

@@ -41,17 +41,28 @@ loop:
     return s;
 }
 
+struct Outcome {
+    uint64_t sum;
+    uint64_t refills;
+};
+
+Outcome run_alternating(unsigned pages, uint32_t jit_hot_entries)
+{
+    TestMachine m(nullptr, 16u << 20, 0, jit_hot_entries);
+    m.load(alternating_pages(pages));
+    m.run_to_exit();
+    return { m.reg(a0), m.hart->code_cache_stats().data_tlb_refills };
+}
+
 TEST(DataTlb, TwoPagesAtTheSameIndexStayCached)
 {
     for (uint32_t jit_hot_entries : { 0u, 1u }) {
         SCOPED_TRACE(jit_hot_entries ? "JIT" : "interpreter only");
-        TestMachine m(nullptr, 16u << 20, 0, jit_hot_entries);
-        m.load(alternating_pages(2));
-        m.run_to_exit();
-        EXPECT_EQ(m.reg(a0), 20000u);
+        Outcome const o = run_alternating(2, jit_hot_entries);
+        EXPECT_EQ(o.sum, 20000u);
         // The first access to each page misses the read and the write TLB; with one way, every
         // access missed (40000 refills).
-        EXPECT_LT(m.hart->code_cache_stats().data_tlb_refills, 20u);
+        EXPECT_LT(o.refills, 20u);
     }
 }
 
@@ -59,12 +70,10 @@ TEST(DataTlb, ThreePagesAtTheSameIndexStillGiveTheRightData)
 {
     for (uint32_t jit_hot_entries : { 0u, 1u }) {
         SCOPED_TRACE(jit_hot_entries ? "JIT" : "interpreter only");
-        TestMachine m(nullptr, 16u << 20, 0, jit_hot_entries);
-        m.load(alternating_pages(3));
-        m.run_to_exit();
-        EXPECT_EQ(m.reg(a0), 30000u);
+        Outcome const o = run_alternating(3, jit_hot_entries);
+        EXPECT_EQ(o.sum, 30000u);
         // More pages than ways: they evict each other, which costs refills but no data.
-        EXPECT_GT(m.hart->code_cache_stats().data_tlb_refills, 10000u);
+        EXPECT_GT(o.refills, 10000u);
     }
 }
 
