@@ -28,8 +28,8 @@ struct VmOptions {
     std::vector<std::string> disks;       // --disk SPEC, Xen's spellings
     std::vector<std::string> vifs;        // --vif SPEC, Xen's spellings
     unsigned spare_disks { 2 };           // --spare-disks N: empty disk slots for block-attach
-    unsigned spare_nics { 1 };
-    uint32_t jit_hot_entries { riscv::default_jit_hot_entries }; // --jit-hot-entries N (0: interpret only)            // --spare-nics N: unconnected NIC slots for network-attach
+    unsigned spare_nics { 1 };            // --spare-nics N: unconnected NIC slots for network-attach
+    uint32_t jit_hot_entries { riscv::default_jit_hot_entries }; // --jit-hot-entries N (0: interpret only)
     std::string control;                  // --control PATH: xend's control socket
     std::string console_log;              // --console-log FILE (with --console socket:PATH)
     uint64_t console_limit { 1 << 20 };   // --console-limit BYTES of history
