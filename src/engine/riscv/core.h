@@ -337,7 +337,7 @@ private:
     uint32_t m_jit_hot_entries;
     uint64_t m_jit_blocks { 0 };
     uint64_t m_jit_chained { 0 };
-    void compile_hot(Block* b);
+    void compile_hot(Block* b, uint64_t vpc);
     uint64_t m_code_generation_seen { 0 };
     uint64_t m_code_epoch { 1 };
     alignas(Block) uint8_t m_oneoff[sizeof(Block) + (max_block_insns + 1) * sizeof(Insn)];

@@ -94,10 +94,10 @@ Block* Core::chain(Block* b, unsigned slot, uint64_t bpc, uint64_t target)
     return n;
 }
 
-void Core::compile_hot(Block* b)
+void Core::compile_hot(Block* b, uint64_t vpc)
 {
     if (b->cacheable && !m_trace) {
-        b->jit = m_jit.compile(*b);
+        b->jit = m_jit.compile(*b, vpc);
         m_jit_blocks += b->jit != nullptr;
         // Out of room for code: the next service flushes blocks and code (QEMU's tb_flush when
         // its code buffer is full), else nothing that gets hot from now on would be compiled.
@@ -302,7 +302,7 @@ enter:
     i = b->insns;
     // A hot block's start runs as host code; the interpreter goes on where that stopped.
     if (XENITH_UNLIKELY(!b->jit) && ++b->heat == m_jit_hot_entries)
-        compile_hot(b);
+        compile_hot(b, bpc);
     if (b->jit) {
         jit_chain.budget = budget;
         jit_chain.retired = 0;

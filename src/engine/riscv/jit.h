@@ -5,6 +5,7 @@
 #include <cstddef>
 #include <atomic>
 #include <cstdint>
+#include <cstdio>
 
 #include "base/mapping.h"
 
@@ -52,11 +53,13 @@ public:
     // Reserves `bytes` of executable memory lazily (no RSS until code is written). An empty
     // Jit (bytes == 0, or a host that is not x86-64) compiles nothing.
     explicit Jit(size_t bytes);
+    ~Jit();
     Jit(Jit const&) = delete;
     Jit& operator=(Jit const&) = delete;
 
-    // Host code for b's first instructions, or nullptr (too few compilable ones, or full).
-    JitCode compile(Block const& b);
+    // Host code for b's first instructions, or nullptr (too few compilable ones, or full). vpc:
+    // where the guest runs b now, for the perf map's symbol names only.
+    JitCode compile(Block const& b, uint64_t vpc);
     // Drops all code (with the block cache's flush: blocks and their code go together) and
     // gives the pages back to the kernel.
     void flush();
@@ -82,6 +85,12 @@ private:
 
     Mapping m_code;
     size_t m_used { 0 };
+    // With XENITH_JIT_PERF_MAP set: /tmp/perf-PID.map, where `perf report` finds a name for each
+    // compiled block ("riscv:VPC:PHYS"), so a profile shows which guest code the time went to.
+    // It holds the code since the last flush (addresses are reused after one); the earlier
+    // generations are kept as perf-PID.map.1, .2, ...
+    std::FILE* m_perf_map { nullptr };
+    unsigned m_perf_map_generation { 0 };
     bool m_full { false };
     Enter m_enter { nullptr };
     uint8_t const* m_exit { nullptr };

@@ -6,8 +6,11 @@
 
 #include <algorithm>
 #include <cstddef>
+#include <cstdlib>
 #include <cstring>
+#include <string>
 #include <sys/mman.h>
+#include <unistd.h>
 
 #include "base/log.h"
 #include "engine/riscv/core.h"
@@ -63,13 +66,33 @@ Jit::Jit(size_t bytes)
     }
     ::madvise(m->data(), m->size(), MADV_DONTDUMP);
     m_code = std::move(*m);
+    if (std::getenv("XENITH_JIT_PERF_MAP")) {
+        std::string const path = "/tmp/perf-" + std::to_string(::getpid()) + ".map";
+        m_perf_map = std::fopen(path.c_str(), "w");
+        if (!m_perf_map)
+            log::warn("jit: cannot write the perf map {}", path);
+    }
 #else
     (void)bytes;
 #endif
 }
 
+Jit::~Jit()
+{
+    if (m_perf_map)
+        std::fclose(m_perf_map);
+}
+
 void Jit::flush()
 {
+    // Addresses are reused from here: the map so far is kept as perf-PID.map.N (perf reads only
+    // perf-PID.map; copy the generation to look at over it) and a new one starts.
+    if (m_perf_map) {
+        std::fclose(m_perf_map);
+        std::string const path = "/tmp/perf-" + std::to_string(::getpid()) + ".map";
+        std::rename(path.c_str(), (path + "." + std::to_string(++m_perf_map_generation)).c_str());
+        m_perf_map = std::fopen(path.c_str(), "w");
+    }
     if (m_used != 0 && !m_code.discard(0, std::min((m_used + 4095) & ~size_t(4095), m_code.size())))
         log::debug("jit: could not release the code buffer's pages");
     m_used = 0;
@@ -80,7 +103,7 @@ void Jit::flush()
 
 #if !defined(__x86_64__)
 
-JitCode Jit::compile(Block const&) { return nullptr; }
+JitCode Jit::compile(Block const&, uint64_t) { return nullptr; }
 bool Jit::emit_stubs() { return false; }
 
 #else
@@ -237,6 +260,29 @@ private:
             land(fails[k]);
     }
 
+    // An exit back to the block's own start (a loop that is one block, as string loops are):
+    // the successor is this block, valid as long as it runs (the epoch cannot move inside
+    // compiled code), already JitChain's block and at its pc, so only the interpreter's other
+    // conditions are checked before jumping back; else goes on after this code.
+    void self_loop(Block const& b)
+    {
+        mov(r9, qword[r8 + offsetof(JitChain, pending)]);
+        mov(r9d, dword[r9]);
+        test(r9d, r9d);
+        size_t const pending = jump_forward(not_equal);
+        sub(qword[r8 + offsetof(JitChain, budget)], 1);
+        size_t const spent = jump_forward(less);
+        add(qword[r8 + offsetof(JitChain, retired)], int32_t(b.count));
+#ifdef XENITH_BLOCK_PROFILE
+        mov(r9, uint64_t(&b));
+        add(qword[r9 + offsetof(Block, hits)], 1); // as the interpreter's enter: does
+#endif
+        jmp(getCode(), T_NEAR);
+        land(spent);
+        add(qword[r8 + offsetof(JitChain, budget)], 1);
+        land(pending);
+    }
+
     // movabs r9, imm64 with the immediate patched later; returns the immediate's offset.
     size_t mov_r9_patchable()
     {
@@ -259,6 +305,8 @@ private:
     // successor, whose translation may change without the epoch.
     void chain_exit(Block const& b, unsigned slot, int64_t delta, unsigned value)
     {
+        if (delta == 0)
+            self_loop(b);
         // The patched jump: epoch 0 until the first patch, never a code epoch (they start at 1).
         size_t const epoch_imm = mov_r9_patchable();
         cmp(r9, qword[r8 + offsetof(JitChain, epoch)]);
@@ -275,7 +323,8 @@ private:
 #ifdef XENITH_BLOCK_PROFILE
         add(qword[r9 + offsetof(Block, hits)], 1); // as the interpreter's enter: does
 #endif
-        add(pc(), int32_t(delta));
+        if (delta != 0)
+            add(pc(), int32_t(delta));
         db(0xe9); // jmp rel32
         size_t const jump_rel = getSize();
         dd(0);
@@ -287,7 +336,8 @@ private:
         mov(rax, uint64_t(&b.link[slot]));
         mov(rax, qword[rax]);
         chain_into(b, rax, [&] {
-            add(pc(), int32_t(delta));
+            if (delta != 0)
+                add(pc(), int32_t(delta));
             // Patch the jump above: rax = the successor, rcx = its code (see chain_into).
             uint8_t const* const code = getCode();
             mov(r9, uint64_t(code + epoch_imm));
@@ -734,7 +784,7 @@ bool Jit::emit_stubs()
     return true;
 }
 
-JitCode Jit::compile(Block const& b)
+JitCode Jit::compile(Block const& b, uint64_t vpc)
 {
     if (!m_code.data())
         return nullptr;
@@ -753,6 +803,9 @@ JitCode Jit::compile(Block const& b)
         if (unsigned const n = a.assemble(b); n < min_prefix && n < b.count)
             return nullptr;
         m_used += (a.getSize() + 15) & ~size_t(15);
+        if (m_perf_map)
+            std::fprintf(m_perf_map, "%lx %zx riscv:%llx:%llx\n", reinterpret_cast<unsigned long>(start), a.getSize(),
+                static_cast<unsigned long long>(vpc), static_cast<unsigned long long>(b.phys));
     } catch (Xbyak::Error const& e) {
         log::debug("jit: block at {:#x} not compiled: {}", b.phys, e.what());
         return nullptr;

@@ -335,7 +335,7 @@ bool compiles(Jit& jit, std::string const& source)
     b->insns[b->count].op = Op::BlockEnd;
     b->insns[b->count].off = uint16_t(off);
     b->cacheable = true;
-    return jit.compile(*b) != nullptr;
+    return jit.compile(*b, ram_base) != nullptr;
 }
 
 // Short blocks with the longest code: a load or store with its two-way TLB check (registers
