@@ -227,37 +227,55 @@ private:
         std::memcpy(const_cast<uint8_t*>(getCode()) + at, &rel, 4);
     }
 
+    // The checks every jump into compiled code makes, as the interpreter's CONTINUE_LINKED (no
+    // request from another thread pending, a block of the budget left), and the bookkeeping of
+    // taking it (b's instructions retired). The caller jumps next, then gives the block back at
+    // `spent` (give_back) and goes on after the code at `pending` and its own failures.
+    struct Taken {
+        size_t pending, spent;
+    };
+    Taken take_chain(Block const& b)
+    {
+        Taken t;
+        mov(r9, qword[r8 + offsetof(JitChain, pending)]);
+        mov(r9d, dword[r9]);
+        test(r9d, r9d);
+        t.pending = jump_forward(not_equal);
+        sub(qword[r8 + offsetof(JitChain, budget)], 1);
+        t.spent = jump_forward(less);
+        add(qword[r8 + offsetof(JitChain, retired)], int32_t(b.count));
+        return t;
+    }
+    // The budget is spent: the interpreter's own check takes the block from here.
+    void give_back(Taken const& t)
+    {
+        land(t.spent);
+        add(qword[r8 + offsetof(JitChain, budget)], 1);
+        land(t.pending);
+    }
+
     // Jumps into the compiled code of the block in `next` (a Block*) if the interpreter would go
     // on into it, with set_pc() making JitChain::pc its virtual address; else goes on after this code.
     // Clobbers rcx and r9.
     template<typename SetPc>
     void chain_into(Block const& b, Xbyak::Reg64 const& next, SetPc set_pc)
     {
-        size_t fails[4];
         mov(r9, qword[r8 + offsetof(JitChain, epoch)]);
         cmp(r9, qword[next + offsetof(Block, epoch)]);
-        fails[0] = jump_forward(not_equal);
+        size_t const stale = jump_forward(not_equal);
         mov(rcx, qword[next + offsetof(Block, jit)]);
         test(rcx, rcx);
-        fails[1] = jump_forward(equal);
-        mov(r9, qword[r8 + offsetof(JitChain, pending)]);
-        mov(r9d, dword[r9]);
-        test(r9d, r9d);
-        fails[2] = jump_forward(not_equal);
-        sub(qword[r8 + offsetof(JitChain, budget)], 1);
-        fails[3] = jump_forward(less);
-        add(qword[r8 + offsetof(JitChain, retired)], int32_t(b.count));
+        size_t const interpreted = jump_forward(equal);
+        Taken const taken = take_chain(b);
         mov(qword[r8 + offsetof(JitChain, block)], next);
 #ifdef XENITH_BLOCK_PROFILE
         add(qword[next + offsetof(Block, hits)], 1); // as the interpreter's enter: does
 #endif
         set_pc();
         jmp(rcx);
-        // The budget is spent: the interpreter's own check takes the block from here.
-        land(fails[3]);
-        add(qword[r8 + offsetof(JitChain, budget)], 1);
-        for (unsigned k = 0; k < 3; ++k)
-            land(fails[k]);
+        give_back(taken);
+        land(stale);
+        land(interpreted);
     }
 
     // An exit back to the block's own start (a loop that is one block, as string loops are):
@@ -266,21 +284,13 @@ private:
     // conditions are checked before jumping back; else goes on after this code.
     void self_loop(Block const& b)
     {
-        mov(r9, qword[r8 + offsetof(JitChain, pending)]);
-        mov(r9d, dword[r9]);
-        test(r9d, r9d);
-        size_t const pending = jump_forward(not_equal);
-        sub(qword[r8 + offsetof(JitChain, budget)], 1);
-        size_t const spent = jump_forward(less);
-        add(qword[r8 + offsetof(JitChain, retired)], int32_t(b.count));
+        Taken const taken = take_chain(b);
 #ifdef XENITH_BLOCK_PROFILE
         mov(r9, uint64_t(&b));
         add(qword[r9 + offsetof(Block, hits)], 1); // as the interpreter's enter: does
 #endif
         jmp(getCode(), T_NEAR);
-        land(spent);
-        add(qword[r8 + offsetof(JitChain, budget)], 1);
-        land(pending);
+        give_back(taken);
     }
 
     // movabs r9, imm64 with the immediate patched later; returns the immediate's offset.
@@ -311,13 +321,7 @@ private:
         size_t const epoch_imm = mov_r9_patchable();
         cmp(r9, qword[r8 + offsetof(JitChain, epoch)]);
         size_t const unpatched = jump_forward(not_equal);
-        mov(r9, qword[r8 + offsetof(JitChain, pending)]);
-        mov(r9d, dword[r9]);
-        test(r9d, r9d);
-        size_t const pending = jump_forward(not_equal);
-        sub(qword[r8 + offsetof(JitChain, budget)], 1);
-        size_t const spent = jump_forward(less);
-        add(qword[r8 + offsetof(JitChain, retired)], int32_t(b.count));
+        Taken const taken = take_chain(b);
         size_t const next_imm = mov_r9_patchable();
         mov(qword[r8 + offsetof(JitChain, block)], r9);
 #ifdef XENITH_BLOCK_PROFILE
@@ -328,10 +332,8 @@ private:
         db(0xe9); // jmp rel32
         size_t const jump_rel = getSize();
         dd(0);
-        land(spent);
-        add(qword[r8 + offsetof(JitChain, budget)], 1);
+        give_back(taken);
         land(unpatched);
-        land(pending);
 
         mov(rax, uint64_t(&b.link[slot]));
         mov(rax, qword[rax]);
