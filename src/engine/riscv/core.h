@@ -174,13 +174,14 @@ private:
         e += tlb_entries;
         return e->tag == tag ? e : nullptr;
     }
-    // Puts a translation in way 0 of a data TLB set, moving what was there to way 1.
-    void data_tlb_fill(TlbEntry* set, uint64_t va, uint64_t addend)
+    // Puts the translation of va's page (va at host) in way 0 of a data TLB set, moving what was
+    // there to way 1.
+    void data_tlb_fill(TlbEntry* set, uint64_t va, uint8_t const* host)
     {
         ++m_data_tlb_refills;
         TlbEntry* e = &set[(va >> 12) & tlb_mask];
         e[tlb_entries] = *e;
-        *e = TlbEntry { va & ~0xfffull, addend };
+        *e = TlbEntry { va & ~0xfffull, uint64_t(host) - va };
     }
 
     template<typename T>

@@ -171,7 +171,7 @@ bool Core::load_slow(uint64_t va, unsigned size, uint64_t& out)
     if (!translate(va, Access::Read, data_priv(), pa))
         return false;
     if (uint8_t* host = m_mem->host_ptr(pa, size)) {
-        data_tlb_fill(m_rtlb, va, uint64_t(host - (pa & 0xfff)) - (va & ~0xfffull));
+        data_tlb_fill(m_rtlb, va, host);
         uint64_t v = 0;
         std::memcpy(&v, host, size);
         out = v;
@@ -220,7 +220,7 @@ bool Core::store_slow(uint64_t va, unsigned size, uint64_t value)
             m_code_written = true; // back to the run loop, which sees the new code generation
             return true;
         }
-        data_tlb_fill(m_wtlb, va, uint64_t(host - (pa & 0xfff)) - (va & ~0xfffull));
+        data_tlb_fill(m_wtlb, va, host);
         std::memcpy(host, &value, size);
         return true;
     }
@@ -254,7 +254,7 @@ uint8_t* Core::atomic_ptr(uint64_t va, unsigned size, Access access)
         m_code_written = true;
         return host;
     }
-    data_tlb_fill(tlb, va, uint64_t(host - (pa & 0xfff)) - (va & ~0xfffull));
+    data_tlb_fill(tlb, va, host);
     return host;
 }
 
