@@ -50,6 +50,12 @@ constexpr size_t max_exit_bytes = 1024;
 
 } // namespace
 
+namespace {
+
+std::string perf_map_path() { return "/tmp/perf-" + std::to_string(::getpid()) + ".map"; }
+
+} // namespace
+
 Jit::Jit(size_t bytes)
 {
 #if defined(__x86_64__)
@@ -67,7 +73,7 @@ Jit::Jit(size_t bytes)
     ::madvise(m->data(), m->size(), MADV_DONTDUMP);
     m_code = std::move(*m);
     if (std::getenv("XENITH_JIT_PERF_MAP")) {
-        std::string const path = "/tmp/perf-" + std::to_string(::getpid()) + ".map";
+        std::string const path = perf_map_path();
         m_perf_map = std::fopen(path.c_str(), "w");
         if (!m_perf_map)
             log::warn("jit: cannot write the perf map {}", path);
@@ -89,7 +95,7 @@ void Jit::flush()
     // perf-PID.map; copy the generation to look at over it) and a new one starts.
     if (m_perf_map) {
         std::fclose(m_perf_map);
-        std::string const path = "/tmp/perf-" + std::to_string(::getpid()) + ".map";
+        std::string const path = perf_map_path();
         std::rename(path.c_str(), (path + "." + std::to_string(++m_perf_map_generation)).c_str());
         m_perf_map = std::fopen(path.c_str(), "w");
     }
@@ -221,6 +227,14 @@ private:
         dd(0);
         return at;
     }
+    // The same, unconditional (jmp rel32).
+    size_t jump_always()
+    {
+        db(0xe9);
+        size_t const at = getSize();
+        dd(0);
+        return at;
+    }
     void land(size_t at)
     {
         int32_t const rel = int32_t(getSize() - (at + 4));
@@ -315,8 +329,12 @@ private:
     // successor, whose translation may change without the epoch.
     void chain_exit(Block const& b, unsigned slot, int64_t delta, unsigned value)
     {
-        if (delta == 0)
+        if (delta == 0) {
+            // The successor is this block: nothing below could go on where self_loop cannot.
             self_loop(b);
+            leave(value);
+            return;
+        }
         // The patched jump: epoch 0 until the first patch, never a code epoch (they start at 1).
         size_t const epoch_imm = mov_r9_patchable();
         cmp(r9, qword[r8 + offsetof(JitChain, epoch)]);
@@ -327,19 +345,17 @@ private:
 #ifdef XENITH_BLOCK_PROFILE
         add(qword[r9 + offsetof(Block, hits)], 1); // as the interpreter's enter: does
 #endif
-        if (delta != 0)
-            add(pc(), int32_t(delta));
-        db(0xe9); // jmp rel32
-        size_t const jump_rel = getSize();
-        dd(0);
+        add(pc(), int32_t(delta));
+        size_t const jump_rel = jump_always(); // patched below
+        // A pending request or a spent budget stops the paths below as well: leave at once.
         give_back(taken);
+        size_t const stopped = jump_always();
         land(unpatched);
 
         mov(rax, uint64_t(&b.link[slot]));
         mov(rax, qword[rax]);
         chain_into(b, rax, [&] {
-            if (delta != 0)
-                add(pc(), int32_t(delta));
+            add(pc(), int32_t(delta));
             // Patch the jump above: rax = the successor, rcx = its code (see chain_into).
             uint8_t const* const code = getCode();
             mov(r9, uint64_t(code + epoch_imm));
@@ -354,6 +370,7 @@ private:
         mov(rax, pc());
         add(rax, int32_t(delta));
         jump_cache_into(b);
+        land(stopped);
         leave(value);
     }
 
@@ -640,6 +657,13 @@ private:
     bool instruction(Insn const& i, unsigned index)
     {
         int32_t const imm = i.imm;
+        // The AMOs: nine of each width, in Amo's order.
+        static_assert(unsigned(Op::AmoswapD) - unsigned(Op::AmoswapW) == 9 && unsigned(Op::AmomaxuD) - unsigned(Op::AmoswapW) == 17
+            && unsigned(Op::AmomaxuW) - unsigned(Op::AmoswapW) == unsigned(Amo::Maxu));
+        if (unsigned const k = unsigned(unfused(i.op)) - unsigned(Op::AmoswapW); k < 18) {
+            amo(i, k < 9 ? 4 : 8, Amo(k % 9), index);
+            return true;
+        }
         switch (unfused(i.op)) {
         case Op::Nop: return true;
         case Op::Fence:
@@ -726,24 +750,6 @@ private:
         case Op::Srlw: shift(i, [&] { shr(eax, cl); put_w(i.rd); }); return true;
         case Op::Sraw: shift(i, [&] { sar(eax, cl); put_w(i.rd); }); return true;
 
-        case Op::AmoswapW: amo(i, 4, Amo::Swap, index); return true;
-        case Op::AmoaddW: amo(i, 4, Amo::Add, index); return true;
-        case Op::AmoxorW: amo(i, 4, Amo::Xor, index); return true;
-        case Op::AmoandW: amo(i, 4, Amo::And, index); return true;
-        case Op::AmoorW: amo(i, 4, Amo::Or, index); return true;
-        case Op::AmominW: amo(i, 4, Amo::Min, index); return true;
-        case Op::AmomaxW: amo(i, 4, Amo::Max, index); return true;
-        case Op::AmominuW: amo(i, 4, Amo::Minu, index); return true;
-        case Op::AmomaxuW: amo(i, 4, Amo::Maxu, index); return true;
-        case Op::AmoswapD: amo(i, 8, Amo::Swap, index); return true;
-        case Op::AmoaddD: amo(i, 8, Amo::Add, index); return true;
-        case Op::AmoxorD: amo(i, 8, Amo::Xor, index); return true;
-        case Op::AmoandD: amo(i, 8, Amo::And, index); return true;
-        case Op::AmoorD: amo(i, 8, Amo::Or, index); return true;
-        case Op::AmominD: amo(i, 8, Amo::Min, index); return true;
-        case Op::AmomaxD: amo(i, 8, Amo::Max, index); return true;
-        case Op::AmominuD: amo(i, 8, Amo::Minu, index); return true;
-        case Op::AmomaxuD: amo(i, 8, Amo::Maxu, index); return true;
 
         case Op::Sh1add: binary(i, [&] { lea(rax, ptr[r9 + rax * 2]); }); return true;
         case Op::Sh2add: binary(i, [&] { lea(rax, ptr[r9 + rax * 4]); }); return true;
