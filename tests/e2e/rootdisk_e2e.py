@@ -88,19 +88,26 @@ def root_mount_line(run):
     raise Failure("no ' on / ' line in the guest's mount output: %r" % text[-500:])
 
 
+def boot_seed(host, name, root, **config):
+    """Starts xend, makes the image, writes the seed config with root=ROOT, creates the domain
+    and logs in; returns the shell runner and everything the console printed so far."""
+    host.start_xend()
+    image = make_root_image(host, name)
+    write_seed_config(host, name, image, root, **config)
+    create(host, name)
+    run, out = login(host, name)
+    out.flush()
+    with open(out.name, "rb") as f:
+        console = f.read().decode(errors="replace")
+    return image, run, console
+
+
 # ---- scenarios ------------------------------------------------------------------------
 
 def seed_ramdisk_root_ro(host):
     """root = "/dev/sda1 ro" with the kit's ramdisk: / is the image (ro by /init, then rw by
     the image's rcS per its fstab, as when the kernel mounts it), with the host's marker."""
-    host.start_xend()
-    image = make_root_image(host, "seedro")
-    write_seed_config(host, "seedro", image, "/dev/sda1 ro")
-    create(host, "seedro")
-    run, out = login(host, "seedro")
-    out.flush()
-    with open(out.name, "rb") as f:
-        console = f.read().decode(errors="replace")
+    _, run, console = boot_seed(host, "seedro", "/dev/sda1 ro")
     if "xenith-guest: root /dev/vda mounted on / (ro), starting its /sbin/init" not in console:
         raise Failure("the console does not say /init mounted /dev/vda ro:\n%s" % console[-3000:])
     line = root_mount_line(run)
@@ -115,14 +122,7 @@ def seed_ramdisk_root_ro(host):
 
 def seed_ramdisk_root_rw_persists(host):
     """root = "/dev/sda1 rw": a file written in the guest is on the image after shutdown."""
-    host.start_xend()
-    image = make_root_image(host, "seedrw")
-    write_seed_config(host, "seedrw", image, "/dev/sda1 rw")
-    create(host, "seedrw")
-    run, out = login(host, "seedrw")
-    out.flush()
-    with open(out.name, "rb") as f:
-        console = f.read().decode(errors="replace")
+    image, run, console = boot_seed(host, "seedrw", "/dev/sda1 rw")
     if "xenith-guest: root /dev/vda mounted on / (rw)" not in console:
         raise Failure("the console does not say /init mounted /dev/vda rw:\n%s" % console[-3000:])
     line = root_mount_line(run)
@@ -139,14 +139,7 @@ def seed_ramdisk_root_rw_persists(host):
 def missing_root_device_falls_back(host):
     """root= names a disk the domain does not have: /init waits 10 s, says which device never
     appeared (and which ones did), and the domain boots on the initramfs to a shell."""
-    host.start_xend()
-    image = make_root_image(host, "noroot")
-    write_seed_config(host, "noroot", image, "/dev/sdb1 ro", guest_root="/dev/sdb1")
-    create(host, "noroot")
-    run, out = login(host, "noroot")
-    out.flush()
-    with open(out.name, "rb") as f:
-        console = f.read().decode(errors="replace")
+    _, run, console = boot_seed(host, "noroot", "/dev/sdb1 ro", guest_root="/dev/sdb1")
     expected = ("xenith-guest: error: root device /dev/sdb1 did not appear within 10 s "
                 "(block devices: vda); staying on the initramfs")
     if expected not in console:
