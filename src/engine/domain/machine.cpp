@@ -422,17 +422,22 @@ Status Machine::set_memory_target(uint64_t mib)
     return fail("memory target {} MiB: this domain has no balloon device to change its memory", mib);
 }
 
+// Requests that go through the guest agent need one, and a guest that runs to answer.
+Status Machine::agent_can_answer(std::string const& request)
+{
+    if (!m_agent)
+        return fail("{}: this domain has no guest agent channel (its virtio-mmio slots are all in use)", request);
+    std::lock_guard guard(m_lock);
+    if (m_paused)
+        return fail("domain {}: {}: the domain is paused, so its guest agent cannot answer; unpause it first",
+            m_agent->domain_name(), request);
+    return {};
+}
+
 Status Machine::set_online_vcpus(unsigned count)
 {
     // Linux onlines and offlines its CPUs itself (HSM hart_start/hart_stop); the agent asks it to.
-    if (!m_agent)
-        return fail("vcpu-set {}: this domain has no guest agent channel (its virtio-mmio slots are all in use)", count);
-    {
-        std::lock_guard guard(m_lock);
-        if (m_paused)
-            return fail("domain {}: vcpu-set {}: the domain is paused, so its guest agent cannot answer; unpause it first",
-                m_agent->domain_name(), count);
-    }
+    XENITH_TRY(agent_can_answer(fmt::format("vcpu-set {}", count)));
     XENITH_TRY(m_agent->set_online_vcpus(count, m_board->hart_count()));
     return {};
 }
@@ -478,14 +483,7 @@ Status Machine::sysrq(char key)
 {
     // Through the guest agent, as Xen's guests take sysrq from xenstore: the agent writes the key
     // to /proc/sysrq-trigger.
-    if (!m_agent)
-        return fail("sysrq {}: this domain has no guest agent channel (its virtio-mmio slots are all in use)", key);
-    {
-        std::lock_guard guard(m_lock);
-        if (m_paused)
-            return fail("domain {}: sysrq {}: the domain is paused, so its guest agent cannot answer; unpause it first",
-                m_agent->domain_name(), key);
-    }
+    XENITH_TRY(agent_can_answer(fmt::format("sysrq {}", key)));
     return m_agent->sysrq(key);
 }
 

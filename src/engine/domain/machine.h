@@ -110,6 +110,7 @@ public:
 
 private:
     Machine() = default;
+    Status agent_can_answer(std::string const& request);
     void vcpu_thread(unsigned id);
     void join_threads();
     // Blocks while paused; false once the machine is finishing.
