@@ -407,9 +407,13 @@ def autostart_from_auto_dir(host):
     host.start_xend()
     if not host.domain("autodom"):
         raise Failure("auto/autodom was not started")
-    log = host.xend_log()
-    if "auto/autodom: started autodom" not in log:
+    # The start completes (and is logged) asynchronously, after the domain is listed.
+    try:
+        host.wait_for("the xend log to say why autodom was started",
+                      lambda: "auto/autodom: started autodom" in host.xend_log(), 30)
+    except Failure:
         raise Failure("xend log does not say why autodom was started")
+    log = host.xend_log()
     if "auto/broken: not started" not in log:
         raise Failure("xend log does not say why broken was not started")
     if host.domain("broken"):
